@@ -1,0 +1,34 @@
+# `make demo` and `make test` each build .venv from nothing when it is missing or stale.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test check lint typecheck rules-test bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/readyterm demo
+
+test: $(STAMP) check
+	$(BIN)/pytest -q
+
+check: lint typecheck
+
+lint: $(STAMP)
+	$(BIN)/ruff check readyterm tests
+	$(BIN)/ruff format --check readyterm tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy readyterm
+
+rules-test: $(STAMP)
+	SEMGREP_ENABLE_VERSION_CHECK=0 $(BIN)/semgrep scan --test --metrics=off --disable-version-check rules/
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build

@@ -1,0 +1,3 @@
+from readyterm.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,55 @@
+"""Backends: each is one small module satisfying `Backend`, listed in `BACKENDS`."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from readyterm.config import Config
+from readyterm.findings import Finding
+from readyterm.rulepack import RulePack
+
+
+@dataclass(frozen=True)
+class ScanContext:
+    """Everything a backend may read; it never reaches for globals or the environment."""
+
+    config: Config
+    rule_pack: RulePack
+    cancel: threading.Event = field(default_factory=threading.Event)
+    progress: Callable[[str], None] = lambda message: None
+
+
+@dataclass
+class ScanResult:
+    findings: list[Finding] = field(default_factory=list)
+    #: The check could not run (missing tool, timeout, crash, unreadable output).
+    error: str | None = None
+    #: Files the tool skipped or could not parse: the scan is incomplete.
+    incomplete: dict[str, str] = field(default_factory=dict)
+    tool_version: str | None = None
+
+
+class Backend(Protocol):
+    name: str
+    #: Whether findings that already existed at the base can be told apart by re-scanning it.
+    baseline: bool
+
+    def steps(self, rule_pack: RulePack) -> set[str]:
+        """The checklist steps this backend judges."""
+        ...
+
+    def scan(self, root: Path, files: list[str], context: ScanContext) -> ScanResult:
+        """Scan files (repo-relative) under root. Never raises for tool failures."""
+        ...
+
+
+def registry() -> dict[str, Backend]:
+    from readyterm.backends.bandit import BanditBackend
+    from readyterm.backends.project import ProjectBackend
+    from readyterm.backends.semgrep import SemgrepBackend
+
+    return {"semgrep": SemgrepBackend(), "bandit": BanditBackend(), "project": ProjectBackend()}

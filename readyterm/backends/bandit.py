@@ -1,0 +1,118 @@
+"""bandit over the Python files in scope, JSON out; its "issues found" exit is not an error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from readyterm.backends import ScanContext, ScanResult
+from readyterm.findings import Finding, Severity, read_lines, redact, secret_values
+from readyterm.procs import run_tool
+from readyterm.rulepack import RulePack
+
+STEP = "input-validation"
+# Hard-coded credentials belong to the environment step, and their values are redacted.
+_SECRET_TESTS = frozenset({"B105", "B106", "B107"})
+# Noise for web services: asserts in tests, importing subprocess, subprocess without a shell.
+_SKIPPED_TESTS = ("B101", "B404", "B603")
+_SEVERITY: dict[str, Severity] = {"HIGH": "blocker", "MEDIUM": "warning", "LOW": "info"}
+_ISSUES_FOUND = 1
+_PY_SUFFIXES = (".py", ".pyw")
+
+
+class BanditBackend:
+    baseline = True
+    name = "bandit"
+
+    def steps(self, rule_pack: RulePack) -> set[str]:
+        return {STEP, "environment"}
+
+    def scan(self, root: Path, files: list[str], context: ScanContext) -> ScanResult:
+        result = ScanResult()
+        targets = [name for name in files if name.endswith(_PY_SUFFIXES)]
+        if not targets:
+            return result
+        context.progress(f"bandit: scanning {len(targets)} Python files")
+        run = run_tool(
+            [
+                "bandit",
+                "--format",
+                "json",
+                "--quiet",
+                "--skip",
+                ",".join(_SKIPPED_TESTS),
+                "--",
+                *targets,
+            ],
+            timeout=context.config.timeouts.bandit,
+            cwd=root,
+            cancel=context.cancel,
+        )
+        if run.returncode is None:
+            result.error = run.failure(context.config.timeouts.bandit)
+            return result
+        try:
+            payload: dict[str, Any] = json.loads(run.stdout)
+            issues = payload["results"]
+        except (ValueError, KeyError, TypeError):
+            result.error = (
+                f"bandit exited with code {run.returncode} and printed no readable JSON:\n"
+                + (run.stderr_tail() or run.stdout[-800:])
+            )
+            return result
+        if run.returncode not in (0, _ISSUES_FOUND):
+            result.error = run.failure()
+            return result
+        for err in payload.get("errors", []):
+            result.incomplete[_relative(root, err.get("filename", "?"))] = (
+                f"bandit: {str(err.get('reason', 'error')).splitlines()[0][:200]}"
+            )
+        texts: dict[str, str] = {}
+        for issue in issues:
+            result.findings.append(_finding(root, issue, texts))
+        return result
+
+
+def _finding(root: Path, issue: dict[str, Any], texts: dict[str, str]) -> Finding:
+    path = _relative(root, issue["filename"])
+    if path not in texts:
+        texts[path] = (root / path).read_text("utf-8", errors="replace")
+    line = int(issue["line_number"])
+    line_range = issue.get("line_range") or [line]
+    end = max(int(n) for n in line_range)
+    code = read_lines(texts[path], line, end)
+    test_id = str(issue["test_id"])
+    message = str(issue["issue_text"]).strip()
+    secret = test_id in _SECRET_TESTS
+    if secret:
+        secrets = secret_values(code)
+        code, message = redact(code, secrets), redact(message, secrets)
+    severity = _SEVERITY.get(str(issue["issue_severity"]), "info")
+    if severity == "blocker" and issue.get("issue_confidence") == "LOW":
+        severity = "warning"
+    cwe = (issue.get("issue_cwe") or {}).get("id")
+    return Finding(
+        rule=f"bandit-{test_id}",
+        step="environment" if secret else STEP,
+        severity=severity,
+        path=path,
+        line=line,
+        end_line=end,
+        message=message,
+        code=code,
+        why=f"bandit {test_id} ({issue.get('test_name', '')})"
+        + (f", CWE-{cwe}" if cwe else "")
+        + ": hostile input or leaked credentials reach this code in production.",
+        fix=str(issue.get("more_info", "")),
+    )
+
+
+def _relative(root: Path, name: str) -> str:
+    path = Path(name)
+    if path.is_absolute():
+        try:
+            path = path.relative_to(root)
+        except ValueError:
+            return path.as_posix()
+    return path.as_posix().removeprefix("./")

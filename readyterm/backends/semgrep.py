@@ -1,0 +1,160 @@
+"""semgrep, always offline, over explicit file targets, JSON out."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from readyterm.backends import ScanContext, ScanResult
+from readyterm.findings import Finding, read_lines, redact, secret_values
+from readyterm.procs import run_tool
+from readyterm.rulepack import RuleMeta, RulePack, rule_yaml_files
+
+# Without these semgrep phones home and, behind a firewall, hangs for about 100 s.
+OFFLINE_FLAGS = ("--metrics=off", "--disable-version-check")
+OFFLINE_ENV = {"SEMGREP_ENABLE_VERSION_CHECK": "0", "SEMGREP_SEND_METRICS": "off"}
+_ARGV_BUDGET = 200_000  # bytes of file names per invocation, far below ARG_MAX
+_PER_FILE_TIMEOUT = 30
+
+
+def semgrep_env() -> dict[str, str]:
+    return {**os.environ, **OFFLINE_ENV}
+
+
+class SemgrepBackend:
+    baseline = True
+    name = "semgrep"
+
+    def steps(self, rule_pack: RulePack) -> set[str]:
+        return rule_pack.steps()
+
+    def scan(self, root: Path, files: list[str], context: ScanContext) -> ScanResult:
+        result = ScanResult()
+        if not files:
+            return result
+        config_args = [
+            arg for file in rule_yaml_files(context.rule_pack) for arg in ("--config", str(file))
+        ]
+        for batch in _batches(files):
+            context.progress(f"semgrep: scanning {len(batch)} files")
+            run = run_tool(
+                [
+                    "semgrep",
+                    "scan",
+                    "--json",
+                    *OFFLINE_FLAGS,
+                    "--quiet",
+                    "--no-git-ignore",
+                    "--timeout",
+                    str(_PER_FILE_TIMEOUT),
+                    "--max-target-bytes",
+                    str(context.config.max_file_bytes),
+                    *config_args,
+                    "--",
+                    *batch,
+                ],
+                timeout=context.config.timeouts.semgrep,
+                cwd=root,
+                env=semgrep_env(),
+                cancel=context.cancel,
+            )
+            if run.returncode is None:
+                result.error = run.failure(context.config.timeouts.semgrep)
+                return result
+            failure = _failure(run.returncode, run.stdout)
+            if failure:
+                result.error = f"{failure}\n{run.stderr_tail()}".strip()
+                return result
+            payload: dict[str, Any] = json.loads(run.stdout)
+            result.tool_version = payload.get("version")
+            _collect(root, payload, context.rule_pack, result)
+        return result
+
+
+def _failure(returncode: int, stdout: str) -> str | None:
+    try:
+        payload = json.loads(stdout)
+    except ValueError:
+        return f"semgrep exited with code {returncode} and printed output that is not JSON"
+    if not isinstance(payload, dict) or "results" not in payload:
+        return f"semgrep exited with code {returncode} without a results list"
+    fatal = [
+        err.get("message", "")
+        for err in payload.get("errors", [])
+        if isinstance(err, dict) and err.get("level") == "error" and not err.get("path")
+    ]
+    if fatal or returncode not in (0, 1):
+        detail = "; ".join(str(message).strip() for message in fatal)[:800]
+        return f"semgrep exited with code {returncode}" + (f": {detail}" if detail else "")
+    return None
+
+
+def _collect(root: Path, payload: dict[str, Any], pack: RulePack, result: ScanResult) -> None:
+    for err in payload.get("errors", []):
+        if isinstance(err, dict) and err.get("path"):
+            message = str(err.get("message") or err.get("type") or "error").strip()
+            result.incomplete[str(err["path"])] = f"semgrep: {message.splitlines()[0][:200]}"
+    texts: dict[str, str] = {}
+    seen: set[tuple[str, str, int]] = set()
+    for item in payload.get("results", []):
+        meta = _rule_for(item.get("check_id", ""), pack)
+        if meta is None:
+            continue
+        path = Path(item["path"]).as_posix()
+        # One rule can match a line several ways (f-string and .format patterns): report once.
+        if (meta.id, path, item["start"]["line"]) in seen:
+            continue
+        seen.add((meta.id, path, item["start"]["line"]))
+        if path not in texts:
+            texts[path] = (root / path).read_text("utf-8", errors="replace")
+        text = texts[path]
+        start, end = item["start"], item["end"]
+        code = read_lines(text, start["line"], end["line"])
+        message = str(item.get("extra", {}).get("message") or meta.message).strip()
+        if meta.secret:
+            secrets = secret_values(_slice(root / path, start.get("offset"), end.get("offset")))
+            code, message = redact(code, secrets), redact(message, secrets)
+        result.findings.append(
+            Finding(
+                rule=meta.id,
+                step=meta.step,
+                severity=meta.severity,
+                path=path,
+                line=start["line"],
+                end_line=end["line"],
+                message=message,
+                code=code,
+                why=meta.why,
+                fix=meta.fix,
+            )
+        )
+
+
+def _slice(path: Path, start: int | None, end: int | None) -> str:
+    if start is None or end is None:
+        return ""
+    return path.read_bytes()[start:end].decode("utf-8", "replace")
+
+
+def _rule_for(check_id: str, pack: RulePack) -> RuleMeta | None:
+    # semgrep prefixes ids with the config file's folders ("rules.environment.some-id").
+    if check_id in pack.rules:
+        return pack.rules[check_id]
+    for rule_id, meta in pack.rules.items():
+        if check_id.endswith("." + rule_id):
+            return meta
+    return None
+
+
+def _batches(files: list[str]) -> list[list[str]]:
+    batches: list[list[str]] = [[]]
+    size = 0
+    for name in files:
+        if size + len(name) > _ARGV_BUDGET and batches[-1]:
+            batches.append([])
+            size = 0
+        batches[-1].append(name)
+        size += len(name) + 1
+    return batches

@@ -1,0 +1,105 @@
+"""One finding model, its fingerprint and the redaction of matched secrets."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, replace
+from typing import Any, Literal
+
+Severity = Literal["blocker", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("blocker", "warning", "info")
+SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "blocker": 2}
+REDACTED = "«redacted»"
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """Why a finding does not count: an inline suppression or a waivers.yaml entry."""
+
+    kind: Literal["inline", "waiver"]
+    reason: str
+    owner: str | None = None
+    expires: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    step: str
+    severity: Severity
+    path: str
+    line: int
+    end_line: int
+    message: str
+    #: The matched source lines (secrets already redacted); never line numbers in identity.
+    code: str = ""
+    why: str = ""
+    fix: str = ""
+    fingerprint: str = ""
+    waiver: Waiver | None = None
+    #: False for debt that existed before the change (shown with --all-findings).
+    introduced: bool = True
+
+    @property
+    def waived(self) -> bool:
+        return self.waiver is not None
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["waived"] = self.waived
+        if self.waiver is None:
+            data.pop("waiver")
+        return data
+
+
+def normalize_code(code: str) -> str:
+    return _WHITESPACE.sub(" ", code).strip()
+
+
+def fingerprint(rule: str, path: str, code: str, occurrence: int) -> str:
+    """Stable across line moves: rule, path and whitespace-normalised code, not line numbers.
+
+    `occurrence` tells apart identical lines in one file (the n-th copy keeps its id as
+    long as the copies keep their order).
+    """
+    material = "\0".join((rule, path, normalize_code(code), str(occurrence)))
+    return hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()[:20]
+
+
+def with_fingerprints(findings: Iterable[Finding]) -> list[Finding]:
+    """Assign fingerprints; identical (rule, path, code) triples are numbered in line order."""
+    seen: Counter[tuple[str, str, str]] = Counter()
+    result = []
+    for item in sorted(findings, key=lambda f: (f.path, f.line, f.rule)):
+        key = (item.rule, item.path, normalize_code(item.code))
+        occurrence = seen[key]
+        seen[key] += 1
+        result.append(replace(item, fingerprint=fingerprint(*key, occurrence)))
+    return result
+
+
+_QUOTED = re.compile(r"""(?P<q>['"])(?P<body>[^'"\n]{4,})(?P=q)""")
+
+
+def secret_values(matched: str) -> list[str]:
+    """The parts of a matched region to hide: its string literals, else the whole match."""
+    literals = [m.group("body") for m in _QUOTED.finditer(matched)]
+    return literals or ([matched.strip()] if len(matched.strip()) >= 4 else [])
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """Replace each secret value with a marker, longest first so overlaps are covered."""
+    for value in sorted(set(secrets), key=len, reverse=True):
+        if value:
+            text = text.replace(value, REDACTED)
+    return text
+
+
+def read_lines(text: str, start: int, end: int) -> str:
+    lines = text.splitlines()
+    return "\n".join(lines[max(start - 1, 0) : max(end, start)])

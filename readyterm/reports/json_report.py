@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+import json
+
+from readyterm.result import RunResult
+
+
+def render_json(result: RunResult, color: bool = False) -> str:
+    """The `readyterm.result/1` document (DESIGN.md); stable key order, UTF-8."""
+    return json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n"

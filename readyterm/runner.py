@@ -1,0 +1,331 @@
+"""Run the checklist: one generator of events that both front ends consume.
+
+Backends run concurrently in threads (each mostly waits on its subprocess); a step is
+finished as soon as every backend that judges it is done. Failures come back as data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import queue
+import tempfile
+import threading
+from collections.abc import Callable, Generator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from readyterm import __version__
+from readyterm.backends import Backend, ScanContext, ScanResult, registry
+from readyterm.config import Config, load_config
+from readyterm.decisions import Attestation, WaiverEntry, load_attestations, load_waivers
+from readyterm.errors import ConfigError
+from readyterm.findings import with_fingerprints
+from readyterm.result import RunResult, ScopeSummary, StepResult
+from readyterm.rulepack import RulePack, load_rule_pack
+from readyterm.scope import Scope, resolve_scope
+from readyterm.steps import STEP_IDS
+from readyterm.triage import judge_step
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    path: Path
+    base: str | None = None
+    whole: bool = False
+    steps: tuple[str, ...] | None = None
+    no_staging: bool = False
+    strict: bool = False
+    all_findings: bool = False
+    today: dt.date | None = None
+
+
+@dataclass
+class Prepared:
+    """Everything validated before any check starts: bad input fails here, with exit 2."""
+
+    options: RunOptions
+    config: Config
+    config_source: str
+    scope: Scope
+    rule_pack: RulePack
+    waivers: list[WaiverEntry]
+    attestations: list[Attestation]
+
+
+@dataclass(frozen=True)
+class StepStarted:
+    step_id: str
+
+
+@dataclass(frozen=True)
+class StepProgress:
+    step_id: str
+    message: str
+
+
+@dataclass(frozen=True)
+class StepFinished:
+    result: StepResult
+
+
+@dataclass(frozen=True)
+class RunFinished:
+    result: RunResult
+
+
+Event = StepStarted | StepProgress | StepFinished | RunFinished
+
+
+def prepare(options: RunOptions, environ: Mapping[str, str] | None = None) -> Prepared:
+    unknown = [s for s in options.steps or () if s not in STEP_IDS]
+    if unknown:
+        raise ConfigError(
+            f"--steps: unknown step id {unknown[0]!r}", hint="step ids are: " + ", ".join(STEP_IDS)
+        )
+    root = options.path.resolve()
+    # Config lives at the repository root; find it before the scope (which needs its globs).
+    probe = resolve_scope(root, Config(), whole=True) if root.is_dir() else None
+    config_root = probe.root if probe else root
+    config, source = load_config(config_root, environ)
+    scope = resolve_scope(root, config, base=options.base, whole=options.whole)
+    return Prepared(
+        options=options,
+        config=config,
+        config_source=source,
+        scope=scope,
+        rule_pack=load_rule_pack(scope.root, config.rules),
+        waivers=load_waivers(scope.root),
+        attestations=load_attestations(scope.root),
+    )
+
+
+@dataclass
+class _Plan:
+    active: list[str]
+    skipped: dict[str, str]
+    backends: dict[str, Backend] = field(default_factory=dict)
+    serving: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _plan(prepared: Prepared) -> _Plan:
+    options, config = prepared.options, prepared.config
+    plan = _Plan(active=[], skipped={})
+    backends = registry()
+    for step_id in STEP_IDS:
+        if options.steps and step_id not in options.steps:
+            plan.skipped[step_id] = "not selected with --steps"
+        elif not config.step(step_id).enabled:
+            plan.skipped[step_id] = f"disabled in {prepared.config_source}"
+        elif step_id == "staging":
+            plan.skipped[step_id] = (
+                "--no-staging was given"
+                if options.no_staging
+                else "the Docker smoke test is not part of this version yet; "
+                "nothing was started (pass --no-staging to say so explicitly)"
+            )
+        else:
+            serving = [n for n, b in backends.items() if step_id in b.steps(prepared.rule_pack)]
+            if not serving:
+                plan.skipped[step_id] = "no rules for this step in the rule packs"
+                continue
+            plan.active.append(step_id)
+            plan.serving[step_id] = serving
+            for name in serving:
+                plan.backends[name] = backends[name]
+    return plan
+
+
+@dataclass(frozen=True)
+class _BackendDone:
+    name: str
+
+
+_Outcome = tuple[ScanResult, set[str] | None]
+
+
+def run_checklist(
+    prepared: Prepared, cancel: threading.Event | None = None
+) -> Generator[Event, None, None]:
+    """Yield progress and results as they happen; the last event is RunFinished.
+
+    Closing the generator early (Ctrl-C, a closed TUI) cancels the running tools.
+    """
+    cancel = cancel or threading.Event()
+    plan = _plan(prepared)
+    inbox: queue.Queue[StepProgress | _BackendDone] = queue.Queue()
+    results: dict[str, _Outcome] = {}
+    finished: dict[str, StepResult] = {}
+
+    for step_id in plan.active:
+        yield StepStarted(step_id)
+    with ThreadPoolExecutor(max_workers=max(len(plan.backends), 1)) as pool:
+        futures: dict[str, Future[_Outcome]] = {}
+        for name, backend in plan.backends.items():
+            served = [s for s in plan.active if name in plan.serving[s]]
+            context = ScanContext(
+                config=prepared.config,
+                rule_pack=prepared.rule_pack,
+                cancel=cancel,
+                progress=_progress_reporter(inbox, served),
+            )
+            future = pool.submit(_scan_with_baseline, backend, prepared, context)
+            future.add_done_callback(_done_reporter(inbox, name))
+            futures[name] = future
+        pending = set(futures)
+        try:
+            while pending:
+                message = inbox.get()
+                if isinstance(message, StepProgress):
+                    yield message
+                    continue
+                pending.discard(message.name)
+                results[message.name] = _outcome(futures[message.name], message.name)
+                for step_id in plan.active:
+                    ready = all(n in results for n in plan.serving[step_id])
+                    if step_id in finished or not ready:
+                        continue
+                    outcomes = [results[n] for n in plan.serving[step_id]]
+                    finished[step_id] = judge_step(step_id, outcomes, prepared)
+                    yield StepFinished(finished[step_id])
+        finally:
+            if pending:  # the consumer stopped early: stop the tools before waiting for them
+                cancel.set()
+    step_results = [
+        finished.get(step_id) or StepResult(step_id, "skipped", plan.skipped.get(step_id, ""))
+        for step_id in STEP_IDS
+    ]
+    for step in step_results:
+        if step.id in plan.skipped:
+            yield StepFinished(step)
+    yield RunFinished(_result(prepared, step_results, results))
+
+
+def _done_reporter(
+    inbox: queue.Queue[StepProgress | _BackendDone], name: str
+) -> Callable[[Future[_Outcome]], None]:
+    def report(_future: Future[_Outcome]) -> None:
+        inbox.put(_BackendDone(name))
+
+    return report
+
+
+def _progress_reporter(
+    inbox: queue.Queue[StepProgress | _BackendDone], steps: list[str]
+) -> Callable[[str], None]:
+    def report(message: str) -> None:
+        for step_id in steps:
+            inbox.put(StepProgress(step_id, message))
+
+    return report
+
+
+def _outcome(future: Future[_Outcome], name: str) -> _Outcome:
+    try:
+        return future.result()
+    except Exception as exc:  # a bug in a backend must not take the run down with it
+        return ScanResult(error=f"the {name} backend failed unexpectedly: {exc!r}"), None
+
+
+def _scan_with_baseline(backend: Backend, prepared: Prepared, context: ScanContext) -> _Outcome:
+    """Scan the change; also scan the base versions of changed files to know old findings.
+
+    Returns the head result and the fingerprints that already existed at the base (None
+    when every finding counts, e.g. with --all-findings or a whole-repo run).
+    """
+    scope = prepared.scope
+    head = backend.scan(scope.root, scope.files, context)
+    wants_baseline = (
+        backend.baseline
+        and scope.mode == "diff"
+        and not prepared.options.all_findings
+        and head.error is None
+        and head.findings
+    )
+    if not wants_baseline:
+        return head, None
+    existing = sorted(scope.existed_at_base & set(f.path for f in head.findings))
+    if not existing:
+        return head, set()
+    with tempfile.TemporaryDirectory(prefix="readyterm-base-") as tmp:
+        written = []
+        for path in existing:
+            content = scope.base_content(path)
+            if content is None:
+                continue
+            target = Path(tmp, path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+            written.append(path)
+        context.progress(f"{backend.name}: comparing with {len(written)} files at the base")
+        base = backend.scan(Path(tmp), written, context)
+    if base.error is not None:
+        head.error = f"scanning the base version failed: {base.error}"
+        return head, None
+    return head, {f.fingerprint for f in with_fingerprints(base.findings)}
+
+
+def _result(
+    prepared: Prepared,
+    steps: list[StepResult],
+    results: dict[str, _Outcome],
+) -> RunResult:
+    scope = prepared.scope
+    versions = {"readyterm": __version__, "rules": prepared.rule_pack.version}
+    for tool in ("semgrep", "bandit"):
+        try:
+            versions[tool] = metadata.version(tool)
+        except metadata.PackageNotFoundError:
+            reported = results.get(tool, (ScanResult(), None))[0].tool_version
+            if reported:
+                versions[tool] = reported
+    today = prepared.options.today or dt.datetime.now(dt.UTC).date()
+    applied: dict[str, dict[str, object]] = {}
+    for step in steps:
+        for finding in step.findings:
+            if finding.waiver and finding.waiver.kind == "waiver":
+                waiver = finding.waiver
+                key = f"{waiver.owner}|{waiver.reason}|{waiver.expires}"
+                entry = applied.setdefault(
+                    key,
+                    {
+                        "reason": waiver.reason,
+                        "owner": waiver.owner,
+                        "expires": waiver.expires,
+                        "fingerprints": [],
+                    },
+                )
+                entry["fingerprints"].append(finding.fingerprint)  # type: ignore[attr-defined]
+    notices = list(scope.notices)
+    notices += [
+        f"waiver for {w.describe()} expired and no longer applies"
+        for w in prepared.waivers
+        if w.expired(today)
+    ]
+    return RunResult(
+        scope=ScopeSummary(
+            mode=scope.mode,
+            base=scope.base,
+            head=scope.head,
+            files=scope.all_paths,
+            base_ref=scope.base_ref,
+            branch=scope.branch,
+            skipped=dict(scope.skipped),
+            deleted=list(scope.deleted),
+            digest=scope.digest(),
+        ),
+        steps=steps,
+        strict=prepared.options.strict,
+        notices=notices,
+        waivers_applied=sorted(applied.values(), key=lambda w: (str(w["owner"]), str(w["reason"]))),
+        attestations=[a.model_dump() for a in prepared.attestations],
+        tool_versions=versions,
+    )
+
+
+def run_to_end(prepared: Prepared, cancel: threading.Event | None = None) -> RunResult:
+    for event in run_checklist(prepared, cancel):
+        if isinstance(event, RunFinished):
+            return event.result
+    raise AssertionError("run_checklist ended without RunFinished")
