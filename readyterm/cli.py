@@ -9,10 +9,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -26,14 +28,29 @@ FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "prompt")
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    previous = _stop_on_termination()
     try:
-        return int(_dispatch(args))
+        code = int(_dispatch(args))
+        sys.stdout.flush()  # a reader that went away shows up here, not at interpreter exit
+        return code
+    except SystemExit:  # argparse: --help, --version and usage errors
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _detach_stdout()
+        raise
     except ReadytermError as exc:
         print(f"readyterm: error: {exc}", file=sys.stderr)
         return int(exc.exit_code)
-    except KeyboardInterrupt:
-        print("readyterm: interrupted; nothing was written", file=sys.stderr)
-        return int(ExitCode.INTERRUPTED)
+    except KeyboardInterrupt as exc:
+        signum = exc.signum if isinstance(exc, Terminated) else signal.SIGINT
+        how = "interrupted" if signum == signal.SIGINT else f"stopped by {signum.name}"
+        print(f"readyterm: {how}; nothing was written", file=sys.stderr)
+        return 128 + int(signum)  # 130 for Ctrl-C (ExitCode.INTERRUPTED), as shells do
+    except BrokenPipeError:
+        # Whoever read our output stopped reading (`readyterm steps | head -1`): not a bug.
+        _detach_stdout()
+        return 128 + int(signal.SIGPIPE)
     except Exception:  # the one place a bug becomes a message instead of a traceback
         log = _write_crash_log()
         print(
@@ -42,6 +59,47 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return int(ExitCode.CHECK_FAILED)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a cancelled CI job) or SIGHUP (a closed terminal): stop like on Ctrl-C.
+
+    A KeyboardInterrupt so every cleanup path for Ctrl-C runs: the tools, which run in
+    their own sessions and do not get the signal themselves, are stopped, and no
+    half-written record is left behind.
+    """
+
+    def __init__(self, signum: signal.Signals) -> None:
+        super().__init__(signum.name)
+        self.signum = signum
+
+
+def _stop_on_termination() -> dict[signal.Signals, Any]:
+    def stop(signum: int, _frame: object) -> None:
+        raise Terminated(signal.Signals(signum))
+
+    previous: dict[signal.Signals, Any] = {}
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            # Keep a handler someone chose on purpose (`nohup` ignores SIGHUP).
+            if signal.getsignal(signum) is signal.SIG_DFL:
+                previous[signum] = signal.signal(signum, stop)
+        except ValueError:  # not the main thread: leave signals to the caller
+            break
+    return previous
+
+
+def _detach_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def _dispatch(args: list[str]) -> ExitCode:
@@ -116,7 +174,7 @@ def _subparser(name: str) -> argparse.ArgumentParser:
     if name == "verify":
         parser.description = "Does a committed readiness record cover the code as it is now?"
         parser.add_argument("path", nargs="?", default=".", type=Path)
-        parser.add_argument("--format", choices=("text", "json"), default="text")
+        parser.add_argument("--format", choices=("text", "json", "github"), default="text")
     elif name == "demo":
         parser.description = "Write a demo app with dev-to-prod defects to a git repo and check it."
         parser.add_argument("--ci", action="store_true", help="run headless")

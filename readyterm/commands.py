@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import threading
 from pathlib import Path
@@ -24,25 +25,42 @@ from readyterm.gitcmd import open_repo
 from readyterm.record import write_record
 from readyterm.reports import PLANNED_FORMATS, formatters
 from readyterm.result import RunResult
-from readyterm.runner import RunFinished, RunOptions, StepFinished, prepare, run_checklist
-from readyterm.scope import resolve_scope
+from readyterm.runner import (
+    RunFinished,
+    RunOptions,
+    StepFinished,
+    StepProgress,
+    find_root,
+    prepare,
+    run_checklist,
+)
 from readyterm.steps import STEPS, STEPS_BY_ID
 from readyterm.verify import verify
 
-TUI_PENDING = (
-    "readyterm: the interactive walkthrough arrives with the TUI issue; "
-    "running the headless checks (--ci) instead"
+NOT_A_TERMINAL = (
+    "readyterm: not a terminal, so running the headless checks (as with --ci) instead"
 )
 
 
 def cmd_run(options: argparse.Namespace) -> ExitCode:
     if not options.ci:
-        print(TUI_PENDING, file=sys.stderr)
+        return _walkthrough(options, options.path)
     return run_headless(options, options.path)
+
+
+def _walkthrough(options: argparse.Namespace, path: Path) -> ExitCode:
+    """The TUI when both ends are a terminal; otherwise the headless run, with a note."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print(NOT_A_TERMINAL, file=sys.stderr)
+        return run_headless(options, path)
+    from readyterm.tui import run_walkthrough
+
+    return run_walkthrough(options, path)
 
 
 def run_headless(options: argparse.Namespace, path: Path) -> ExitCode:
     _check_formats(options)
+    _check_outputs(options)
     prepared = prepare(
         RunOptions(
             path=path,
@@ -63,6 +81,10 @@ def run_headless(options: argparse.Namespace, path: Path) -> ExitCode:
             if isinstance(event, StepFinished) and live:
                 step = event.result
                 print(f"  {step.status:<7} {step.id}", file=sys.stderr, flush=True)
+            elif isinstance(event, StepProgress) and options.format == "text":
+                # The staging build streams to CI logs too: a slow build is not a hang.
+                if live or event.step_id == "staging":
+                    print(f"  {event.step_id}: {event.message}", file=sys.stderr, flush=True)
             elif isinstance(event, RunFinished):
                 result = event.result
     except KeyboardInterrupt:
@@ -74,9 +96,18 @@ def run_headless(options: argparse.Namespace, path: Path) -> ExitCode:
         record = write_record(prepared.scope.root, result)
         result.record = record.relative_to(prepared.scope.root).as_posix()
     renderers = formatters()
+    unwritten = []
     for fmt, target in options.output:
-        write_text_atomic(target, renderers[fmt](result, False))
+        try:
+            write_text_atomic(target, renderers[fmt](result, False))
+        except OSError as exc:
+            unwritten.append(f"--output {fmt}:{target}: {exc.strerror or exc}")
     sys.stdout.write(renderers[options.format](result, _use_color()))
+    if "github" in (options.format, *(fmt for fmt, _ in options.output)):
+        _append_github_summary(result)
+    if unwritten:
+        sys.stdout.flush()
+        raise ConfigError("could not write " + "; ".join(unwritten))
     return result.exit_code
 
 
@@ -84,22 +115,54 @@ def _check_formats(options: argparse.Namespace) -> None:
     wanted = [options.format, *(fmt for fmt, _ in options.output)]
     planned = [fmt for fmt in wanted if fmt in PLANNED_FORMATS]
     if planned:
+        option = "--format" if planned[0] == options.format else "--output"
         raise ConfigError(
-            f"--format {planned[0]} is not available in this version yet",
+            f"{option} {planned[0]}: the {planned[0]} format is not available in this version yet",
             hint="use text or json",
         )
 
 
-def _use_color() -> bool:
-    import os
+def _check_outputs(options: argparse.Namespace) -> None:
+    """A bad --output path fails before the checks run, not after minutes of scanning."""
+    for fmt, target in options.output:
+        where = f"--output {fmt}:{target}"
+        if target.is_dir():
+            raise ConfigError(f"{where}: is a folder; give a file name")
+        folder = target.absolute().parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if not folder.is_dir():
+            raise ConfigError(f"{where}: {folder} is not a folder")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise ConfigError(f"{where}: {folder} is not writable")
 
+
+def _use_color() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def _append_github_summary(result: RunResult) -> None:
+    """GitHub shows $GITHUB_STEP_SUMMARY on the run page; appending is how steps share it."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    from readyterm.reports.github import render_github_summary
+
+    try:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(render_github_summary(result))
+    except OSError as exc:
+        print(f"readyterm: could not append to GITHUB_STEP_SUMMARY: {exc}", file=sys.stderr)
 
 
 def cmd_verify(options: argparse.Namespace) -> ExitCode:
     outcome = verify(options.path, load_config_for(options.path))
     if options.format == "json":
         print(json.dumps(outcome.as_dict(), indent=2))
+    elif options.format == "github":
+        command = "notice" if outcome.exit_code == ExitCode.READY else "error"
+        text = "\n".join([outcome.message, *outcome.details]).replace("%", "%25")
+        print(f"::{command} title=readyterm verify::{text.replace(chr(10), '%0A')}")
     else:
         print(f"{outcome.outcome}: {outcome.message}")
         for detail in outcome.details:
@@ -108,8 +171,7 @@ def cmd_verify(options: argparse.Namespace) -> ExitCode:
 
 
 def load_config_for(path: Path) -> Config:
-    root = resolve_scope(path, Config(), whole=True).root
-    return load_config(root)[0]
+    return load_config(find_root(path))[0]
 
 
 def cmd_demo(options: argparse.Namespace) -> ExitCode:
@@ -118,7 +180,7 @@ def cmd_demo(options: argparse.Namespace) -> ExitCode:
     where = write_demo(options.path)
     print(f"readyterm: demo repository written to {where}", file=sys.stderr)
     if not options.ci:
-        print(TUI_PENDING, file=sys.stderr)
+        return _walkthrough(options, where)
     return run_headless(options, where)
 
 
@@ -148,7 +210,7 @@ def cmd_waive(options: argparse.Namespace) -> ExitCode:
         raise ConfigError("no owner: pass --owner or set git config user.email")
     if not options.reason.strip():
         raise ConfigError("--reason must say why the risk is acceptable")
-    root = resolve_scope(options.repo, Config(), whole=True).root
+    root = find_root(options.repo)
     entry = WaiverEntry(
         rule=options.rule,
         path=options.path,
@@ -168,7 +230,7 @@ def cmd_attest(options: argparse.Namespace) -> ExitCode:
     author = options.author or _git_identity(options.repo)
     if not author:
         raise ConfigError("no author: pass --author or set git config user.email")
-    root = resolve_scope(options.repo, Config(), whole=True).root
+    root = find_root(options.repo)
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     entries = []
     for answer in options.answer:

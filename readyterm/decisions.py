@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
+import functools
 import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from readyterm.atomic import write_text_atomic
 from readyterm.errors import RecordError
 from readyterm.findings import Finding, Waiver
+from readyterm.findings import fingerprint as make_fingerprint
 from readyterm.steps import STEP_IDS
 
 WAIVERS_FILE = ".readyterm/waivers.yaml"
@@ -47,12 +55,18 @@ class WaiverEntry(_Strict):
             raise ValueError("must not be blank")
         return value.strip()
 
+    @model_validator(mode="after")
+    def _names_a_target(self) -> WaiverEntry:
+        if not any(value and value.strip() for value in (self.rule, self.path, self.fingerprint)):
+            raise ValueError("a waiver needs a rule, a path or a fingerprint")
+        return self
+
     def matches(self, finding: Finding) -> bool:
         if self.rule is None and self.path is None and self.fingerprint is None:
             return False
         return (
             (self.rule is None or self.rule == finding.rule)
-            and (self.path is None or fnmatch.fnmatchcase(finding.path, self.path))
+            and (self.path is None or path_matches(finding.path, self.path))
             and (self.fingerprint is None or self.fingerprint == finding.fingerprint)
         )
 
@@ -70,6 +84,44 @@ class WaiverEntry(_Strict):
             if value
         )
         return f"{target} (owner {self.owner}, expires {self.expires.isoformat()})"
+
+
+def path_matches(path: str, pattern: str) -> bool:
+    """Glob match on repo-relative paths: `*` and `?` stay within one folder, `**` spans any.
+
+    A waiver is no broader than written: `app/*.py` does not cover `app/sub/x.py`.
+    """
+    return _glob_regex(pattern.strip().removeprefix("./")).fullmatch(path) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    out: list[str] = []
+    index = 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            out.append("(?:.*/)?")
+            index += 3
+        elif pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+        elif pattern[index] == "*":
+            out.append("[^/]*")
+            index += 1
+        elif pattern[index] == "?":
+            out.append("[^/]")
+            index += 1
+        elif pattern[index] == "[" and "]" in pattern[index + 2 :]:
+            end = pattern.index("]", index + 2)
+            body = pattern[index + 1 : end]
+            negate = body.startswith("!")
+            body = re.escape(body[1:] if negate else body).replace("\\-", "-")
+            out.append(f"[{'^' if negate else ''}{body}]")
+            index = end + 1
+        else:
+            out.append(re.escape(pattern[index]))
+            index += 1
+    return re.compile("".join(out))
 
 
 class WaiversFile(_Strict):
@@ -106,7 +158,7 @@ def _load(root: Path, name: str, model: type[BaseModel]) -> Any:
         raise RecordError(f"{name}: not valid YAML: {exc}") from None
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: "
+            f"{'.'.join(str(p) for p in err['loc']) or '(top level)'}: "
             f"{'unknown key' if err['type'] == 'extra_forbidden' else err['msg']}"
             for err in exc.errors()
         )
@@ -147,7 +199,8 @@ def _save(root: Path, name: str, model: BaseModel) -> None:
 
 
 def apply_inline(findings: list[Finding], texts: dict[str, list[str]]) -> list[Finding]:
-    """Honour `readyterm: ignore[RULE] -- reason` on the finding's line or the line above.
+    """Honour `readyterm: ignore[RULE] -- reason` on the finding's line, or on a comment line
+    right above it (a trailing comment on the code line above belongs to that line).
 
     A suppression without a reason does not suppress; it adds a finding of its own.
     """
@@ -157,7 +210,10 @@ def apply_inline(findings: list[Finding], texts: dict[str, list[str]]) -> list[F
         for number in (finding.line, finding.line - 1):
             if not 1 <= number <= len(lines):
                 continue
-            match = _INLINE.search(lines[number - 1])
+            text = lines[number - 1]
+            if number != finding.line and not text.lstrip().startswith(("#", "//")):
+                continue
+            match = _INLINE.search(text)
             if match is None:
                 continue
             rules = {rule.strip() for rule in match.group("rules").split(",")}
@@ -167,24 +223,33 @@ def apply_inline(findings: list[Finding], texts: dict[str, list[str]]) -> list[F
             if reason:
                 finding = replace(finding, waiver=Waiver("inline", reason))
             else:
-                result.append(
-                    replace(
-                        finding,
-                        rule=IGNORE_WITHOUT_REASON,
-                        severity="warning",
-                        line=number,
-                        end_line=number,
-                        message=f"`readyterm: ignore[{finding.rule}]` gives no reason, so it "
-                        "does not apply; add `-- why this is safe in production`",
-                        why="An unexplained suppression hides a risk from the reviewer.",
-                        fix="Fix the finding, or give the reason after `--`.",
-                        code=lines[number - 1].strip(),
-                        fingerprint="",
-                    )
-                )
+                result.append(_ignore_without_reason(finding, number, text))
             break
         result.append(finding)
     return result
+
+
+def _ignore_without_reason(finding: Finding, number: int, text: str) -> Finding:
+    # On the finding's own line, show its code: a secret in it is already redacted there.
+    own = finding.code.splitlines()[:1] if number == finding.line else []
+    code = own[0].strip() if own else text.strip()
+    return replace(
+        finding,
+        rule=IGNORE_WITHOUT_REASON,
+        severity="warning",
+        line=number,
+        end_line=number,
+        message=f"`readyterm: ignore[{finding.rule}]` gives no reason, so it "
+        "does not apply; add `-- why this is safe in production`",
+        why="An unexplained suppression hides a risk from the reviewer.",
+        fix="Fix the finding, or give the reason after `--`.",
+        code=code,
+        # One per suppressed finding: its own fingerprint names the finding it is about.
+        fingerprint=make_fingerprint(
+            IGNORE_WITHOUT_REASON, finding.path, f"{finding.fingerprint}\0{code}", 0
+        ),
+        waiver=None,
+    )
 
 
 def apply_waivers(

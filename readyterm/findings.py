@@ -86,10 +86,13 @@ def with_fingerprints(findings: Iterable[Finding]) -> list[Finding]:
 _QUOTED = re.compile(r"""(?P<q>['"])(?P<body>[^'"\n]{4,})(?P=q)""")
 
 
+_MIN_SECRET = 4
+
+
 def secret_values(matched: str) -> list[str]:
     """The parts of a matched region to hide: its string literals, else the whole match."""
     literals = [m.group("body") for m in _QUOTED.finditer(matched)]
-    return literals or ([matched.strip()] if len(matched.strip()) >= 4 else [])
+    return literals or ([matched.strip()] if len(matched.strip()) >= _MIN_SECRET else [])
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
@@ -98,6 +101,22 @@ def redact(text: str, secrets: Iterable[str]) -> str:
         if value:
             text = text.replace(value, REDACTED)
     return text
+
+
+def recover_secrets(redacted: str, original: str) -> list[str]:
+    """The values a redaction hid, found by aligning the redacted text with its original.
+
+    A finding of another rule can cover the same line as a secret (a call without a timeout
+    whose headers carry a key); this lets its code be redacted too.
+    """
+    parts = redacted.split(REDACTED)
+    if len(parts) < 2:
+        return []
+    pattern = "(.+?)".join(re.escape(part) for part in parts)
+    match = re.fullmatch(pattern, original, re.DOTALL)
+    if match is None:
+        return []
+    return [value for value in match.groups() if len(value.strip()) >= _MIN_SECRET]
 
 
 def read_lines(text: str, start: int, end: int) -> str:

@@ -19,8 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BUNDLED_TOOLS = frozenset({"semgrep", "bandit"})
-_POLL_SECONDS = 0.1
+_POLL_SECONDS = 0.05
+_GRACE_SECONDS = 2.0
 _TAIL_LINES = 12
+#: Bytes of file names per invocation, far below ARG_MAX (2 MiB with its environment).
+ARGV_BUDGET = 200_000
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class ToolRun:
     missing: bool = False
     timed_out: bool = False
     cancelled: bool = False
+    #: Why the program could not be started at all (bad override, exec format error, ...).
+    not_started: str | None = None
 
     @property
     def tool(self) -> str:
@@ -43,21 +48,37 @@ class ToolRun:
 
     def failure(self, timeout: float | None = None) -> str:
         """A readable reason the run went wrong (for `error` outcomes)."""
+        tail = self.stderr_tail()
         if self.missing:
             return (
                 f"{self.tool} was not found on PATH; install it "
                 f"(`pip install readyterm` brings semgrep and bandit) or fix PATH"
             )
+        if self.not_started:
+            return f"{self.tool} could not be started: {self.not_started}"
         if self.timed_out:
             limit = f" after {timeout:g} s" if timeout else ""
-            return (
+            message = (
                 f"{self.tool} did not finish{limit} and was stopped; raise the limit "
-                f"with `timeouts.{self.tool}` in .readyterm.yaml or narrow the scope"
+                f"with `timeouts.{self.tool}` in .readyterm.yaml (or "
+                f"READYTERM_TIMEOUTS__{self.tool.upper()}) or narrow the scope"
             )
+            return message + (f"\nits last output on stderr:\n{tail}" if tail else "")
         if self.cancelled:
             return f"{self.tool} was cancelled"
-        tail = self.stderr_tail() or "(no output on stderr)"
+        tail = tail or "(no output on stderr)"
+        if self.returncode is not None and self.returncode < 0:
+            return f"{self.tool} was killed by {_signal_name(-self.returncode)}:\n{tail}"
         return f"{self.tool} exited with code {self.returncode}:\n{tail}"
+
+
+def _signal_name(number: int) -> str:
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+    hint = " (out of memory?)" if number == signal.SIGKILL else ""
+    return f"{name}{hint}"
 
 
 def run_tool(
@@ -71,7 +92,20 @@ def run_tool(
     """Run argv to completion, a timeout, or cancellation; kill its whole process group."""
     argv = tuple(str(part) for part in argv)
     started = time.monotonic()
-    executable = resolve_executable(argv[0], env or os.environ)
+    environ = os.environ if env is None else env
+    override = environ.get(_override_variable(argv[0]))
+    executable = resolve_executable(argv[0], environ)
+    if executable is None and override:
+        return ToolRun(
+            argv,
+            None,
+            "",
+            "",
+            0.0,
+            not_started=f"{_override_variable(argv[0])}={override} is not an executable "
+            f"file; point it at {Path(argv[0]).name} or unset it to use the one installed "
+            f"with readyterm (`pip install readyterm` brings semgrep and bandit)",
+        )
     if executable is None:
         return ToolRun(argv, None, "", "", 0.0, missing=True)
     try:
@@ -87,7 +121,9 @@ def run_tool(
             start_new_session=True,
         )
     except OSError as exc:
-        return ToolRun(argv, None, "", f"could not start {argv[0]}: {exc}", 0.0)
+        return ToolRun(
+            argv, None, "", "", time.monotonic() - started, not_started=f"{executable}: {exc}"
+        )
 
     out_chunks: list[bytes] = []
     err_chunks: list[bytes] = []
@@ -101,18 +137,16 @@ def run_tool(
     timed_out = cancelled = False
     deadline = started + timeout
     try:
-        while proc.poll() is None:
+        while not _exited(proc):
             if cancel is not None and cancel.is_set():
                 cancelled = True
                 break
             if time.monotonic() >= deadline:
                 timed_out = True
                 break
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(_POLL_SECONDS)
+            time.sleep(_POLL_SECONDS)
     finally:
-        if proc.poll() is None:
-            _kill_group(proc)
+        _stop_group(proc)
     for reader in readers:
         reader.join(timeout=5)
     return ToolRun(
@@ -132,13 +166,31 @@ def resolve_executable(name: str, env: Mapping[str, str]) -> str | None:
     Beside readyterm first because `pipx install readyterm` puts semgrep and bandit in
     readyterm's own environment, not on PATH, and those are the versions it was tested with.
     """
-    override = env.get(f"READYTERM_{name.upper()}_BIN")
+    override = env.get(_override_variable(name))
     if override:
-        return shutil.which(override)
+        return shutil.which(override, path=env.get("PATH"))
     beside = Path(sys.executable).parent / name
     if name in BUNDLED_TOOLS and beside.is_file() and os.access(beside, os.X_OK):
         return str(beside)
     return shutil.which(name, path=env.get("PATH"))
+
+
+def argv_batches(names: Sequence[str], budget: int = ARGV_BUDGET) -> list[list[str]]:
+    """Split file arguments so no command line comes near the kernel's ARG_MAX."""
+    batches: list[list[str]] = [[]]
+    size = 0
+    for name in names:
+        cost = len(os.fsencode(name)) + 1
+        if batches[-1] and size + cost > budget:
+            batches.append([])
+            size = 0
+        batches[-1].append(name)
+        size += cost
+    return batches
+
+
+def _override_variable(name: str) -> str:
+    return f"READYTERM_{Path(name).name.upper()}_BIN"
 
 
 def _drain(stream: object, sink: list[bytes]) -> None:
@@ -149,13 +201,35 @@ def _drain(stream: object, sink: list[bytes]) -> None:
         sink.append(chunk)
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGTERM)
+def _exited(proc: subprocess.Popen[bytes]) -> bool:
+    """Whether the tool has exited, without reaping it: while it is a zombie its pid, which
+    is also its process group id, cannot be reused, so signalling the group stays safe."""
+    if not hasattr(os, "waitid"):  # macOS: reap it, and give up signalling its group after
+        return proc.poll() is not None
     try:
-        proc.wait(2)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(5)
+        return os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except ChildProcessError:  # already reaped
+        return True
+
+
+def _stop_group(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the tool (politely first) and everything it started, then reap it.
+
+    The group is killed even after a normal exit: a child the tool left behind would
+    otherwise outlive readyterm and keep the output pipes open.
+    """
+    if not _exited(proc):
+        _signal_group(proc, signal.SIGTERM)
+        stop_by = time.monotonic() + _GRACE_SECONDS
+        while time.monotonic() < stop_by and not _exited(proc):
+            time.sleep(_POLL_SECONDS / 2)
+    _signal_group(proc, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(5)
+
+
+def _signal_group(proc: subprocess.Popen[bytes], signum: int) -> None:
+    if proc.returncode is not None:  # reaped: the group id may belong to someone else now
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signum)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -22,6 +23,7 @@ from readyterm.result import RunResult
 from readyterm.scope import RECORDS_DIR
 
 RECORD_SCHEMA = "readyterm.record/1"
+_SUFFIXED = re.compile(r"\d{8}T\d{6}Z-[0-9a-z]+-(\d+)\.yaml")
 _MAX_NAME_ATTEMPTS = 100
 
 
@@ -70,9 +72,15 @@ def build_record(result: RunResult, now: dt.datetime) -> dict[str, Any]:
             }
             for step in result.steps
         ],
-        "waivers": result.waivers_applied,
+        "waivers": sorted(
+            (
+                {**waiver, "fingerprints": sorted(waiver["fingerprints"])}
+                for waiver in result.waivers_applied
+            ),
+            key=lambda w: (str(w["owner"]), str(w["reason"]), str(w["expires"])),
+        ),
         "attestations": result.attestations,
-        "staging": None,
+        "staging": next((s.details for s in result.steps if s.id == "staging"), None),
     }
 
 
@@ -96,12 +104,36 @@ def write_record(root: Path, result: RunResult, now: dt.datetime | None = None) 
 
 def _validate(record: Any, what: str) -> None:
     try:
-        jsonschema.validate(record, record_schema())
+        jsonschema.validate(
+            record, record_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        )
     except jsonschema.ValidationError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "(top level)"
         raise RecordError(
             f"{what} is not a valid readiness record: {where}: {exc.message}"
         ) from None
+
+
+class _RecordLoader(yaml.SafeLoader):
+    """Safe YAML where dates and times stay strings, as the record writes them.
+
+    A hand edit that drops the quotes (`expires: 2025-01-31`) must not turn a valid record
+    into an invalid one.
+    """
+
+
+_RecordLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _load_yaml(text: str) -> Any:
+    loader = _RecordLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 @dataclass(frozen=True)
@@ -116,10 +148,16 @@ def load_records(root: Path) -> list[StoredRecord]:
     records = []
     for path in sorted(folder.glob("*.yaml"), reverse=True) if folder.is_dir() else []:
         try:
-            data = yaml.safe_load(path.read_text("utf-8"))
+            data = _load_yaml(path.read_text("utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
             raise RecordError(f"{path.relative_to(root)}: cannot be read: {exc}") from None
         _validate(data, str(path.relative_to(root)))
         records.append(StoredRecord(path, data))
-    records.sort(key=lambda r: (r.data["created"], r.path.name), reverse=True)
+    records.sort(key=lambda r: (r.data["created"], _attempt(r.path.name)), reverse=True)
     return records
+
+
+def _attempt(name: str) -> int:
+    """Records written in the same second for one commit are `STEM.yaml`, `STEM-2.yaml`, ..."""
+    match = _SUFFIXED.fullmatch(name)
+    return int(match.group(1)) if match else 1

@@ -21,6 +21,8 @@ class StepResult:
     summary: str
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
+    #: Structured facts for the record (the staging run's image, timings and probes).
+    details: dict[str, Any] | None = None
 
     @property
     def title(self) -> str:
@@ -42,6 +44,7 @@ class StepResult:
             "status": self.status,
             "summary": self.summary,
             "findings": [f.as_dict() for f in self.findings],
+            **({"details": self.details} if self.details is not None else {}),
         }
 
 

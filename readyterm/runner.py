@@ -10,6 +10,7 @@ import datetime as dt
 import queue
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Generator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from readyterm.config import Config, load_config
 from readyterm.decisions import Attestation, WaiverEntry, load_attestations, load_waivers
 from readyterm.errors import ConfigError
 from readyterm.findings import with_fingerprints
+from readyterm.gitcmd import open_repo
 from readyterm.result import RunResult, ScopeSummary, StepResult
 from readyterm.rulepack import RulePack, load_rule_pack
 from readyterm.scope import Scope, resolve_scope
@@ -84,12 +86,9 @@ def prepare(options: RunOptions, environ: Mapping[str, str] | None = None) -> Pr
         raise ConfigError(
             f"--steps: unknown step id {unknown[0]!r}", hint="step ids are: " + ", ".join(STEP_IDS)
         )
-    root = options.path.resolve()
     # Config lives at the repository root; find it before the scope (which needs its globs).
-    probe = resolve_scope(root, Config(), whole=True) if root.is_dir() else None
-    config_root = probe.root if probe else root
-    config, source = load_config(config_root, environ)
-    scope = resolve_scope(root, config, base=options.base, whole=options.whole)
+    config, source = load_config(find_root(options.path), environ)
+    scope = resolve_scope(options.path, config, base=options.base, whole=options.whole)
     return Prepared(
         options=options,
         config=config,
@@ -99,6 +98,13 @@ def prepare(options: RunOptions, environ: Mapping[str, str] | None = None) -> Pr
         waivers=load_waivers(scope.root),
         attestations=load_attestations(scope.root),
     )
+
+
+def find_root(path: Path) -> Path:
+    """The work tree root containing path, or path itself when it is no git repository."""
+    path = path.resolve()
+    repo = open_repo(path, Config().timeouts.git) if path.is_dir() else None
+    return repo.root if repo else path
 
 
 @dataclass
@@ -118,13 +124,8 @@ def _plan(prepared: Prepared) -> _Plan:
             plan.skipped[step_id] = "not selected with --steps"
         elif not config.step(step_id).enabled:
             plan.skipped[step_id] = f"disabled in {prepared.config_source}"
-        elif step_id == "staging":
-            plan.skipped[step_id] = (
-                "--no-staging was given"
-                if options.no_staging
-                else "the Docker smoke test is not part of this version yet; "
-                "nothing was started (pass --no-staging to say so explicitly)"
-            )
+        elif step_id == "staging" and options.no_staging:
+            plan.skipped[step_id] = "--no-staging was given"
         else:
             serving = [n for n, b in backends.items() if step_id in b.steps(prepared.rule_pack)]
             if not serving:
@@ -160,6 +161,7 @@ def run_checklist(
 
     for step_id in plan.active:
         yield StepStarted(step_id)
+    started = time.monotonic()
     with ThreadPoolExecutor(max_workers=max(len(plan.backends), 1)) as pool:
         futures: dict[str, Future[_Outcome]] = {}
         for name, backend in plan.backends.items():
@@ -188,6 +190,7 @@ def run_checklist(
                         continue
                     outcomes = [results[n] for n in plan.serving[step_id]]
                     finished[step_id] = judge_step(step_id, outcomes, prepared)
+                    finished[step_id].seconds = time.monotonic() - started
                     yield StepFinished(finished[step_id])
         finally:
             if pending:  # the consumer stopped early: stop the tools before waiting for them

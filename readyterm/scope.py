@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,6 +103,7 @@ def resolve_scope(
         )
         _classify(scope, _walk(path), config)
         return scope
+    repo.check_readable()
     scope = Scope(root=repo.root, mode="all" if whole else "diff", git=repo)
     scope.head = repo.try_text("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
     scope.branch = repo.try_text("symbolic-ref", "--quiet", "--short", "HEAD")
@@ -109,48 +111,59 @@ def resolve_scope(
         scope.notices.append(f"HEAD is detached at {scope.head[:12]}")
     if whole or scope.head is None:
         if scope.head is None and not whole:
-            scope.notices.append("the repository has no commits yet: every file is new")
+            scope.notices.append(f"{scope.branch or 'HEAD'} has no commits yet: every file is new")
         names = _split_z(repo.run("ls-files", "-z", "--cached", "--others", "--exclude-standard"))
         _classify(scope, names, config)
         return scope
-    scope.base_ref, scope.base = _merge_base(repo, base or config.base, scope)
+    scope.base_ref, scope.base = _merge_base(repo, base or config.base, not base, scope)
     _collect_change(repo, scope, config)
     return scope
 
 
-def _merge_base(repo: Git, wanted: str | None, scope: Scope) -> tuple[str, str]:
+def _merge_base(repo: Git, wanted: str | None, from_config: bool, scope: Scope) -> tuple[str, str]:
     shallow = repo.try_text("rev-parse", "--is-shallow-repository") == "true"
     if wanted:
-        candidates = [wanted]
+        ref, sha = wanted, _commit(repo, wanted)
+        if sha is None and not wanted.startswith("origin/"):
+            # CI checkouts often have origin/main but no local main: that is the same branch.
+            sha = _commit(repo, f"origin/{wanted}")
+            if sha is not None:
+                ref = f"origin/{wanted}"
+                scope.notices.append(f"there is no local {wanted}: comparing with {ref}")
+        if sha is None:
+            where = " (set by `base:` in the config or READYTERM_BASE)" if from_config else ""
+            hint = (
+                f"this is a shallow clone: fetch it with `{_fetch_command(wanted)}` and run again"
+                if shallow
+                else "pass an existing branch, tag or commit to --base, set `base:` in "
+                ".readyterm.yaml, or use --all"
+            )
+            raise ScopeError(f"unknown base ref {wanted!r}{where}", hint=hint)
     else:
         candidates = _default_bases(repo)
         if not candidates:
             if shallow:
                 raise ScopeError(
-                    "this is a shallow clone and no base branch is in it",
-                    hint="fetch the base, e.g. `git fetch --no-tags --depth=200 origin "
-                    "main:refs/remotes/origin/main`, or pass --base REF or --all",
+                    "this is a shallow clone and no base branch is in it "
+                    "(looked for origin/HEAD, origin/main, main, origin/master, master)",
+                    hint=f"fetch the base with `{_fetch_command('main')}` (or your default "
+                    "branch instead of main; in GitHub Actions: actions/checkout with "
+                    "fetch-depth: 0), or pass --base REF or --all",
                 )
             raise ScopeError(
-                "no base branch found (looked for origin/HEAD, main, master)",
+                "no base branch found (looked for origin/HEAD, origin/main, main, "
+                "origin/master, master)",
                 hint="pass --base REF, set `base:` in .readyterm.yaml, or use --all",
             )
-    ref = candidates[0]
-    sha = repo.try_text("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    if sha is None:
-        hint = (
-            f"this is a shallow clone: fetch it with `git fetch --no-tags --depth=200 origin {ref}`"
-            if shallow
-            else "pass an existing branch, tag or commit to --base"
-        )
-        raise ScopeError(f"unknown base ref {ref!r}", hint=hint)
+        ref, sha = candidates[0]
     merge_base = repo.try_text("merge-base", sha, "HEAD")
     if merge_base is None:
         if shallow:
             raise ScopeError(
                 f"this shallow clone does not reach the merge-base of {ref} and HEAD",
-                hint=f"run `git fetch --unshallow` (or `git fetch --deepen=200 origin {ref}`) "
-                "and try again; readyterm never guesses the scope",
+                hint=f"fetch the history with `{_fetch_command(ref)}` (or, for a big "
+                f"repository, `{_fetch_command(ref, deepen=True)}` until it is enough) "
+                "and run again; readyterm never guesses the scope",
             )
         raise ScopeError(f"{ref} and HEAD share no history", hint="pass another --base, or --all")
     if merge_base == scope.head:
@@ -160,15 +173,41 @@ def _merge_base(repo: Git, wanted: str | None, scope: Scope) -> tuple[str, str]:
     return ref, merge_base
 
 
-def _default_bases(repo: Git) -> list[str]:
+def _commit(repo: Git, ref: str) -> str | None:
+    if ref.startswith("-"):  # never let a ref be read as an option
+        return None
+    return repo.try_text("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+
+
+def _is_sha(ref: str) -> bool:
+    return 7 <= len(ref) <= 64 and all(ch in "0123456789abcdef" for ch in ref.lower())
+
+
+def _branch_of(ref: str) -> str:
+    for prefix in ("refs/remotes/origin/", "refs/heads/", "origin/"):
+        ref = ref.removeprefix(prefix)
+    return ref
+
+
+def _fetch_command(ref: str, deepen: bool = False) -> str:
+    """The one git command that brings ref and its history into a shallow clone."""
+    depth = "--deepen=200" if deepen else "--unshallow"
+    if _is_sha(ref):
+        return f"git fetch --no-tags {depth} origin"
+    branch = _branch_of(ref)
+    return f"git fetch --no-tags {depth} origin {branch}:refs/remotes/origin/{branch}"
+
+
+def _default_bases(repo: Git) -> list[tuple[str, str]]:
+    """The first of origin/HEAD, origin/main, main, origin/master, master that exists."""
     remote_head = repo.try_text("symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD")
     candidates = [remote_head] if remote_head else []
     candidates += ["origin/main", "main", "origin/master", "master"]
-    return [
-        ref
-        for ref in dict.fromkeys(candidates)
-        if repo.try_text("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    ]
+    for ref in dict.fromkeys(candidates):
+        sha = _commit(repo, ref)
+        if sha:
+            return [(ref, sha)]
+    return []
 
 
 def _collect_change(repo: Git, scope: Scope, config: Config) -> None:
@@ -223,17 +262,19 @@ def _classify(
 def _skip_reason(root: Path, name: str, config: Config, submodule: bool) -> str | None:
     if submodule or name.endswith("/"):
         return "submodule or nested repository"
-    if "\ufffd" in name or any("\udc80" <= ch <= "\udcff" for ch in name):
+    if any("\udc80" <= ch <= "\udcff" for ch in name):  # os.fsdecode's surrogateescape
         return "file name is not valid UTF-8"
     path = root / name
-    if path.is_symlink():
-        return "symbolic link"
-    if path.is_dir():
-        return "submodule or nested repository"
     try:
-        size = path.stat().st_size
-        if size > config.max_file_bytes:
-            return f"larger than max_file_bytes ({size} > {config.max_file_bytes})"
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            return "symbolic link"
+        if stat.S_ISDIR(info.st_mode):
+            return "submodule or nested repository"
+        if not stat.S_ISREG(info.st_mode):
+            return "not a regular file"  # a FIFO or device would block or never end
+        if info.st_size > config.max_file_bytes:
+            return f"larger than max_file_bytes ({info.st_size} > {config.max_file_bytes})"
         with path.open("rb") as handle:
             if b"\0" in handle.read(_SNIFF_BYTES):
                 return "binary"
@@ -245,11 +286,41 @@ def _skip_reason(root: Path, name: str, config: Config, submodule: bool) -> str 
 
 
 def _excluded(name: str, config: Config) -> bool:
-    if any(fnmatch.fnmatchcase(name, pattern) for pattern in ALWAYS_EXCLUDED):
+    if any(_glob_match(name, pattern) for pattern in ALWAYS_EXCLUDED):
         return True
-    if config.include and not any(fnmatch.fnmatchcase(name, p) for p in config.include):
+    if config.include and not any(_glob_match(name, p) for p in config.include):
         return True
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in config.exclude)
+    return any(_glob_match(name, pattern) for pattern in config.exclude)
+
+
+def _glob_match(name: str, pattern: str) -> bool:
+    """Whether a repo-relative path matches a glob, as users expect from .gitignore and semgrep.
+
+    `*` matches across folders (fnmatch), `**/` also matches no folder at all (`**/*.py`
+    matches `app.py`), a trailing `/` means everything below, and a pattern that matches a
+    folder matches every file in it (`vendor` excludes `vendor/x.py`).
+    """
+    pattern = pattern.removeprefix("./").lstrip("/")
+    if not pattern:
+        return False
+    if pattern.endswith("/"):
+        pattern += "**"
+    name = name.rstrip("/")
+    parts = name.split("/")
+    candidates = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+    return any(
+        fnmatch.fnmatchcase(candidate, variant)
+        for variant in _globstar_variants(pattern)
+        for candidate in candidates
+    )
+
+
+def _globstar_variants(pattern: str) -> set[str]:
+    head, sep, tail = pattern.partition("**/")
+    if not sep:
+        return {pattern}
+    rest = _globstar_variants(tail)
+    return {head + "**/" + r for r in rest} | {head + r for r in rest}
 
 
 def _walk(root: Path) -> list[str]:

@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING
 from readyterm.backends import ScanResult
 from readyterm.decisions import apply_inline, apply_waivers
 from readyterm.findings import (
+    REDACTED,
     SEVERITY_RANK,
     Finding,
     fingerprint,
-    normalize_code,
+    read_lines,
+    recover_secrets,
+    redact,
     with_fingerprints,
 )
 from readyterm.result import StepResult
@@ -31,6 +34,10 @@ def judge_step(
     errors = [r.error for r, _ in results if r.error]
     if errors:
         return StepResult(step_id, "error", "\n".join(errors))
+    skipped = [r.skipped for r, _ in results if r.skipped]
+    if skipped and len(skipped) == len(results):
+        return StepResult(step_id, "skipped", "; ".join(skipped))
+    details = next((r.details for r, _ in results if r.details is not None), None)
     incomplete = {p: why for r, _ in results for p, why in r.incomplete.items()}
     findings: list[Finding] = []
     for result, baseline in results:
@@ -42,13 +49,9 @@ def judge_step(
     if not prepared.options.all_findings:
         findings = [f for f in findings if f.introduced]
     findings = _with_severity_overrides(step_id, findings, prepared)
-    findings = apply_inline(findings, _texts(prepared.scope.root, findings))
-    findings = [
-        f
-        if f.fingerprint
-        else replace(f, fingerprint=fingerprint(f.rule, f.path, normalize_code(f.code), f.line))
-        for f in findings
-    ]
+    texts = _texts(prepared.scope.root, {f.path for r, _ in results for f in r.findings})
+    findings = apply_inline(findings, texts)
+    findings = _redact_shared_secrets(findings, [f for r, _ in results for f in r.findings], texts)
     findings += _missing_attestations(step_id, prepared)
     today = prepared.options.today or dt.datetime.now(dt.UTC).date()
     findings, _applied, _notices = apply_waivers(findings, prepared.waivers, today)
@@ -67,7 +70,9 @@ def judge_step(
             "to be parsed.",
             findings,
         )
-    return _outcome(step_id, findings, prepared.options.strict)
+    outcome = _outcome(step_id, findings, prepared.options.strict)
+    outcome.details = details
+    return outcome
 
 
 def _drop_overlaps(findings: list[Finding]) -> list[Finding]:
@@ -105,14 +110,49 @@ def _with_severity_overrides(
     return result
 
 
-def _texts(root: Path, findings: list[Finding]) -> dict[str, list[str]]:
+def _texts(root: Path, paths: set[str]) -> dict[str, list[str]]:
     texts = {}
-    for path in {f.path for f in findings}:
+    for path in paths:
         try:
             texts[path] = (root / path).read_text("utf-8", errors="replace").splitlines()
         except OSError:
             texts[path] = []
     return texts
+
+
+def _redact_shared_secrets(
+    findings: list[Finding], scanned: list[Finding], texts: dict[str, list[str]]
+) -> list[Finding]:
+    """A secret a rule matched is hidden in every finding, not only in that rule's own.
+
+    The backends redact the findings of secret rules; another rule's finding on the same
+    lines (a call without a timeout whose headers carry a key) would still show it. The
+    hidden values are recovered by aligning each redacted finding with its source lines;
+    where that fails, the overlapping code is hidden whole. Runs after fingerprinting, so
+    fingerprints stay comparable with the baseline's.
+    """
+    values: set[str] = set()
+    opaque: list[tuple[str, int, int]] = []
+    for item in scanned:
+        if REDACTED not in item.code:
+            continue
+        original = read_lines("\n".join(texts.get(item.path, [])), item.line, item.end_line)
+        recovered = recover_secrets(item.code, original)
+        values.update(recovered)
+        if not recovered:
+            opaque.append((item.path, item.line, item.end_line))
+    if not values and not opaque:
+        return findings
+    result = []
+    for finding in findings:
+        code, message = redact(finding.code, values), redact(finding.message, values)
+        if REDACTED not in code and any(
+            path == finding.path and line <= finding.end_line and finding.line <= end
+            for path, line, end in opaque
+        ):
+            code = REDACTED
+        result.append(replace(finding, code=code, message=message))
+    return result
 
 
 def _missing_attestations(step_id: str, prepared: Prepared) -> list[Finding]:

@@ -52,16 +52,37 @@ def verify(path: Path, config: Config, today: dt.date | None = None) -> Verifica
                 "run `readyterm --ci --write-record` (or `w` in the walkthrough) and commit it"
             ],
         )
-    newest_digest = None
+    uncompared: list[str] = []
+    compared = 0
+    # Records pile up, mostly for a few bases: work out each scope and its digest once.
+    digests: dict[tuple[str, str | None, bool], str | ScopeError | None] = {}
     for stored in records:
-        current = _current_scope(path, config, stored)
+        data = stored.data
+        key = (data["scope"]["mode"], data.get("base"), data.get("head") is None)
+        if key not in digests:
+            scope = _current_scope(path, config, stored)
+            digests[key] = scope.digest() if isinstance(scope, Scope) else scope
+        current = digests[key]
+        if isinstance(current, ScopeError):
+            hint = f"; {current.hint}" if current.hint else ""
+            uncompared.append(
+                f"{_relative(root, stored)} could not be compared: {current.message}{hint}"
+            )
+            continue
         if current is None:
             continue
-        digest = current.digest()
-        newest_digest = newest_digest or digest
-        if digest == stored.data["scope"]["digest"]:
+        compared += 1
+        if current == data["scope"]["digest"]:
             return _judge(root, stored, today)
     newest = records[0]
+    if uncompared and not compared:
+        # e.g. a shallow CI clone without the records' base commit: say how to fetch it
+        return Verification(
+            "stale",
+            "no readiness record could be compared with the code as it is now",
+            record=_relative(root, newest),
+            details=uncompared,
+        )
     return Verification(
         "stale",
         "no readiness record matches the code as it is now",
@@ -69,12 +90,13 @@ def verify(path: Path, config: Config, today: dt.date | None = None) -> Verifica
         details=[
             f"newest record {_relative(root, newest)} was made for head "
             f"{(newest.data.get('head') or 'none')[:12]}; the files in scope changed since",
+            *uncompared,
             "re-run `readyterm --ci --write-record` and commit the new record",
         ],
     )
 
 
-def _current_scope(path: Path, config: Config, stored: StoredRecord) -> Scope | None:
+def _current_scope(path: Path, config: Config, stored: StoredRecord) -> Scope | ScopeError | None:
     data = stored.data
     try:
         if data["scope"]["mode"] == "all" or data.get("base") is None:
@@ -82,8 +104,8 @@ def _current_scope(path: Path, config: Config, stored: StoredRecord) -> Scope | 
                 return None
             return resolve_scope(path, config, whole=data["scope"]["mode"] == "all")
         return resolve_scope(path, config, base=data["base"])
-    except ScopeError:
-        return None  # e.g. the record's base commit is not in this clone
+    except ScopeError as exc:
+        return exc  # e.g. the record's base commit is not in this clone
 
 
 def _judge(root: Path, stored: StoredRecord, today: dt.date) -> Verification:

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from readyterm.config import Config
 from readyterm.findings import Finding
@@ -31,6 +31,10 @@ class ScanResult:
     #: Files the tool skipped or could not parse: the scan is incomplete.
     incomplete: dict[str, str] = field(default_factory=dict)
     tool_version: str | None = None
+    #: The check does not apply here (e.g. no Dockerfile): the step is skipped with this reason.
+    skipped: str | None = None
+    #: Structured facts for the record (the staging run's image, timings and probes).
+    details: dict[str, Any] | None = None
 
 
 class Backend(Protocol):
@@ -51,5 +55,11 @@ def registry() -> dict[str, Backend]:
     from readyterm.backends.bandit import BanditBackend
     from readyterm.backends.project import ProjectBackend
     from readyterm.backends.semgrep import SemgrepBackend
+    from readyterm.backends.staging import StagingBackend
 
-    return {"semgrep": SemgrepBackend(), "bandit": BanditBackend(), "project": ProjectBackend()}
+    return {
+        "semgrep": SemgrepBackend(),
+        "bandit": BanditBackend(),
+        "project": ProjectBackend(),
+        "staging": StagingBackend(),
+    }

@@ -9,13 +9,12 @@ from typing import Any
 
 from readyterm.backends import ScanContext, ScanResult
 from readyterm.findings import Finding, read_lines, redact, secret_values
-from readyterm.procs import run_tool
+from readyterm.procs import argv_batches, run_tool
 from readyterm.rulepack import RuleMeta, RulePack, rule_yaml_files
 
 # Without these semgrep phones home and, behind a firewall, hangs for about 100 s.
 OFFLINE_FLAGS = ("--metrics=off", "--disable-version-check")
 OFFLINE_ENV = {"SEMGREP_ENABLE_VERSION_CHECK": "0", "SEMGREP_SEND_METRICS": "off"}
-_ARGV_BUDGET = 200_000  # bytes of file names per invocation, far below ARG_MAX
 _PER_FILE_TIMEOUT = 30
 
 
@@ -37,7 +36,7 @@ class SemgrepBackend:
         config_args = [
             arg for file in rule_yaml_files(context.rule_pack) for arg in ("--config", str(file))
         ]
-        for batch in _batches(files):
+        for batch in argv_batches(files):
             context.progress(f"semgrep: scanning {len(batch)} files")
             run = run_tool(
                 [
@@ -45,6 +44,8 @@ class SemgrepBackend:
                     "scan",
                     "--json",
                     *OFFLINE_FLAGS,
+                    # The only inline suppression is readyterm's own, which needs a reason.
+                    "--disable-nosem",
                     "--quiet",
                     "--no-git-ignore",
                     "--timeout",
@@ -68,8 +69,21 @@ class SemgrepBackend:
                 result.error = f"{failure}\n{run.stderr_tail()}".strip()
                 return result
             payload: dict[str, Any] = json.loads(run.stdout)
-            result.tool_version = payload.get("version")
-            _collect(root, payload, context.rule_pack, result)
+            version = payload.get("version")
+            result.tool_version = version if isinstance(version, str) else None
+            try:
+                _collect(root, payload, context.rule_pack, result)
+            except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+                tool = f"semgrep {result.tool_version}" if result.tool_version else "semgrep"
+                result.error = (
+                    f"{tool} printed JSON that readyterm does not understand "
+                    f"({type(exc).__name__}: {exc}); the semgrep versions readyterm supports "
+                    "are listed in its pyproject.toml"
+                )
+                return result
+            except OSError as exc:
+                result.error = f"semgrep reported a file that cannot be read: {exc}"
+                return result
         return result
 
 
@@ -78,11 +92,14 @@ def _failure(returncode: int, stdout: str) -> str | None:
         payload = json.loads(stdout)
     except ValueError:
         return f"semgrep exited with code {returncode} and printed output that is not JSON"
-    if not isinstance(payload, dict) or "results" not in payload:
+    if not isinstance(payload, dict) or not isinstance(payload.get("results"), list):
         return f"semgrep exited with code {returncode} without a results list"
+    errors = payload.get("errors") or []
+    if not isinstance(errors, list):
+        return f"semgrep exited with code {returncode} and an `errors` entry that is no list"
     fatal = [
         err.get("message", "")
-        for err in payload.get("errors", [])
+        for err in errors
         if isinstance(err, dict) and err.get("level") == "error" and not err.get("path")
     ]
     if fatal or returncode not in (0, 1):
@@ -146,15 +163,3 @@ def _rule_for(check_id: str, pack: RulePack) -> RuleMeta | None:
         if check_id.endswith("." + rule_id):
             return meta
     return None
-
-
-def _batches(files: list[str]) -> list[list[str]]:
-    batches: list[list[str]] = [[]]
-    size = 0
-    for name in files:
-        if size + len(name) > _ARGV_BUDGET and batches[-1]:
-            batches.append([])
-            size = 0
-        batches[-1].append(name)
-        size += len(name) + 1
-    return batches

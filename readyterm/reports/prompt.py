@@ -1,0 +1,62 @@
+"""Fix prompts for an AI coding assistant: the production context it was never told about.
+
+Findings carry code that was redacted when they were made, so no secret reaches the prompt.
+"""
+
+from __future__ import annotations
+
+from readyterm.findings import Finding
+from readyterm.result import RunResult, StepResult
+from readyterm.steps import STEPS_BY_ID
+
+PRODUCTION_CONTEXT = """\
+This code runs in production, not on a laptop:
+- hundreds of users hit it concurrently; any shared state is raced;
+- every external service (HTTP APIs, databases, caches, queues) is sometimes slow,
+  rate-limited or down; calls need timeouts, bounded retries with backoff, and a failure path;
+- every input is hostile until validated (injection, path traversal, huge payloads);
+- tables hold millions of rows; unbounded queries and per-row queries time out;
+- configuration comes only from the environment; there is no localhost, no home folder,
+  no debug mode; secrets are never in code;
+- when it fails, the logs and metrics are all anyone has to debug it."""
+
+
+def render_prompt(result: RunResult, color: bool = False) -> str:
+    failing = [s for s in result.steps if s.status in ("fail", "error") or s.open_findings()]
+    if not failing:
+        return "readyterm found nothing to fix: every step passed.\n"
+    return "\n\n---\n\n".join(step_prompt(step) for step in failing) + "\n"
+
+
+def step_prompt(step: StepResult) -> str:
+    info = STEPS_BY_ID[step.id]
+    parts = [
+        f"# Fix: {info.title} — {info.question}",
+        "",
+        PRODUCTION_CONTEXT,
+        "",
+    ]
+    if step.status == "error":
+        parts += ["The check for this step could not run:", "", step.summary, ""]
+    findings = step.open_findings()
+    if findings:
+        parts += ["readyterm found these problems:", ""]
+        parts += [finding_prompt(f) for f in findings]
+    parts += [
+        "Fix each problem at its cause, keeping behaviour the same otherwise. Then write tests "
+        "that try to break the fix — a dependency that times out or fails, malformed and "
+        "hostile input, concurrent callers — not only the happy path.",
+    ]
+    return "\n".join(parts)
+
+
+def finding_prompt(finding: Finding) -> str:
+    where = f"{finding.path}:{finding.line}" if finding.line else finding.path
+    lines = [f"## `{where}` — {finding.rule} ({finding.severity})", "", finding.message]
+    if finding.code.strip():
+        lines += ["", "```", finding.code.rstrip(), "```"]
+    if finding.why:
+        lines += ["", f"Why it fails in production: {finding.why}"]
+    if finding.fix:
+        lines += [f"What a fix must do: {finding.fix}"]
+    return "\n".join(lines) + "\n"

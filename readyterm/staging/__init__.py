@@ -1,0 +1,1 @@
+"""The Docker staging smoke test: build, run production-like, probe, break, clean up."""

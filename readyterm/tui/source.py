@@ -1,0 +1,152 @@
+"""Where the walkthrough's results come from: the real core, or a fixed result for pictures.
+
+No Textual here: the app's worker iterates `Source.events` in a thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Generator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Protocol
+
+from readyterm.result import RunResult, ScopeSummary
+from readyterm.runner import (
+    Event,
+    Prepared,
+    RunFinished,
+    RunOptions,
+    StepFinished,
+    StepStarted,
+    prepare,
+    run_checklist,
+)
+from readyterm.scope import Scope, content_digest
+from readyterm.steps import STEP_IDS
+
+#: readyterm's own decision files: writing one must not make the scanned code look changed.
+DECISIONS_DIR = ".readyterm/"
+
+
+@dataclass(frozen=True)
+class Header:
+    repo: str
+    branch: str | None
+    base_ref: str | None
+    base: str | None
+    mode: str
+    files: int
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The scope as it is now: what a record would cover, and the digest of its code."""
+
+    scope: ScopeSummary
+    code_digest: str
+
+
+class Source(Protocol):
+    root: Path
+
+    def header(self) -> Header: ...
+
+    def selected_steps(self) -> tuple[str, ...]:
+        """The steps this walkthrough judges (all, or those given with --steps)."""
+        ...
+
+    def events(
+        self, steps: tuple[str, ...] | None, cancel: threading.Event
+    ) -> Generator[Event, None, None]:
+        """Run the checklist (only `steps` when given) and yield the core's events."""
+        ...
+
+    def snapshot(self) -> Snapshot: ...
+
+
+def header_of(scope: Scope | ScopeSummary, repo: str) -> Header:
+    files = scope.all_paths if isinstance(scope, Scope) else scope.files
+    return Header(repo, scope.branch, scope.base_ref, scope.base, scope.mode, len(files))
+
+
+def code_digest(root: Path, files: list[str], deleted: list[str]) -> str:
+    return content_digest(root, [f for f in files if not f.startswith(DECISIONS_DIR)], deleted)
+
+
+def scope_summary(scope: Scope) -> ScopeSummary:
+    return ScopeSummary(
+        mode=scope.mode,
+        base=scope.base,
+        head=scope.head,
+        files=scope.all_paths,
+        base_ref=scope.base_ref,
+        branch=scope.branch,
+        skipped=dict(scope.skipped),
+        deleted=list(scope.deleted),
+        digest=scope.digest(),
+    )
+
+
+class LiveSource:
+    """The real checks. Each run prepares afresh, so new waivers and attestations count."""
+
+    def __init__(self, prepared: Prepared) -> None:
+        self._first: Prepared | None = prepared
+        self.options: RunOptions = prepared.options
+        self.root = prepared.scope.root
+        self._header = header_of(prepared.scope, self.root.name)
+
+    def header(self) -> Header:
+        return self._header
+
+    def selected_steps(self) -> tuple[str, ...]:
+        return self.options.steps or STEP_IDS
+
+    def events(
+        self, steps: tuple[str, ...] | None, cancel: threading.Event
+    ) -> Generator[Event, None, None]:
+        prepared, self._first = self._first, None
+        if prepared is None or steps is not None:
+            prepared = prepare(replace(self.options, steps=steps or self.options.steps))
+        events = run_checklist(prepared, cancel)
+        try:
+            yield from events
+        finally:
+            events.close()
+
+    def snapshot(self) -> Snapshot:
+        scope = prepare(self.options).scope
+        summary = scope_summary(scope)
+        return Snapshot(summary, code_digest(scope.root, summary.files, summary.deleted))
+
+
+class FixedSource:
+    """A result made by hand: deterministic pictures and snapshot tests, no scanning."""
+
+    def __init__(self, result: RunResult, root: Path, repo: str = "demo") -> None:
+        self.result = result
+        self.root = root
+        self._header = header_of(result.scope, repo)
+
+    def header(self) -> Header:
+        return self._header
+
+    def selected_steps(self) -> tuple[str, ...]:
+        return STEP_IDS
+
+    def events(
+        self, steps: tuple[str, ...] | None, cancel: threading.Event
+    ) -> Generator[Event, None, None]:
+        wanted = steps or STEP_IDS
+        chosen = [s for s in self.result.steps if s.id in wanted]
+        for step in chosen:
+            if step.status != "skipped":
+                yield StepStarted(step.id)
+        for step in chosen:
+            yield StepFinished(step)
+        yield RunFinished(self.result)
+
+    def snapshot(self) -> Snapshot:
+        scope = self.result.scope
+        return Snapshot(scope, scope.digest)

@@ -1,0 +1,108 @@
+"""One finding: where, the code around it, why it fails in production, how to fix it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Group, RenderableType
+from rich.syntax import Syntax
+from rich.text import Text
+from textual.widgets import Static
+
+from readyterm.findings import Finding
+from readyterm.tui.prompt import code_context
+from readyterm.tui.state import location
+
+SEVERITY_LOOK = {"blocker": ("✘", "blocker"), "warning": ("▲", "warning"), "info": ("ℹ", "info")}
+
+
+def severity_label(finding: Finding, colours: dict[str, str]) -> Text:
+    if finding.waived:
+        return Text("≈ waived", style=colours.get("muted", "dim"))
+    icon, word = SEVERITY_LOOK[finding.severity]
+    return Text(f"{icon} {word}", style=f"bold {colours.get(finding.severity, '')}")
+
+
+def render_finding(
+    root: Path,
+    finding: Finding,
+    colours: dict[str, str],
+    dark: bool,
+    around: int = 3,
+    secrets: list[Finding] | None = None,
+) -> RenderableType:
+    head = Text.assemble(
+        severity_label(finding, colours),
+        "  ",
+        (location(finding), "bold"),
+        "  ",
+        (f"[{finding.rule}]", colours.get("muted", "dim")),
+    )
+    parts: list[RenderableType] = [head, Text(finding.message)]
+    code, first = code_context(root, finding, around, secrets or [])
+    if code.strip():
+        parts.append(Text(""))
+        parts.append(
+            Syntax(
+                code,
+                _lexer(finding.path),
+                theme="ansi_dark" if dark else "ansi_light",
+                line_numbers=True,
+                start_line=first,
+                highlight_lines=set(range(finding.line, max(finding.end_line, finding.line) + 1)),
+                word_wrap=True,
+                background_color=colours.get("background", "default"),
+            )
+        )
+    if finding.why:
+        parts += [Text(""), Text("Why it fails in production", style="bold"), Text(finding.why)]
+    if finding.fix:
+        parts += [Text(""), Text("How to fix it", style="bold"), Text(finding.fix)]
+    if finding.waiver is not None:
+        waiver = finding.waiver
+        by = f" by {waiver.owner} until {waiver.expires}" if waiver.owner else " (inline)"
+        parts += [Text(""), Text(f"Accepted{by}: {waiver.reason}", style="italic")]
+    if not finding.introduced:
+        parts.append(Text("Existed before this change (shown with --all-findings).", style="dim"))
+    parts.append(Text(f"fingerprint {finding.fingerprint}", style=colours.get("muted", "dim")))
+    return Group(*parts)
+
+
+def _lexer(path: str) -> str:
+    lexer = Syntax.guess_lexer(path)
+    return lexer if lexer != "default" else "text"
+
+
+class FindingView(Static):
+    """Renders a finding; `show(None, ...)` shows a hint instead."""
+
+    DEFAULT_CSS = "FindingView { height: auto; padding: 0 1; }"
+
+    def __init__(self, *, around: int = 3, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.around = around
+
+    def show(
+        self,
+        root: Path,
+        finding: Finding | None,
+        hint: str = "",
+        secrets: list[Finding] | None = None,
+    ) -> None:
+        if finding is None:
+            self.update(Text(hint, style="dim"))
+            return
+        dark = self.app.current_theme.dark
+        colours = theme_colours(self)
+        self.update(render_finding(root, finding, colours, dark, self.around, secrets))
+
+
+def theme_colours(widget: Static) -> dict[str, str]:
+    theme = widget.app.current_theme
+    return {
+        "blocker": theme.error or "red",
+        "warning": theme.warning or "yellow",
+        "info": theme.accent or "cyan",
+        "muted": "dim",
+        "background": theme.background or "default",
+    }

@@ -1,0 +1,119 @@
+"""The right-hand pane for one step: its production question, its findings, the one selected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import DataTable, Static
+
+from readyterm.findings import Finding
+from readyterm.steps import STEPS_BY_ID
+from readyterm.tui.state import StepState, WalkState, headline, location
+from readyterm.tui.widgets.checklist import STATUS_LOOK, counts_text, status_key
+from readyterm.tui.widgets.finding_view import FindingView, severity_label, theme_colours
+
+_LOG_SHOWN = 8
+
+
+class StepPane(Vertical):
+    DEFAULT_CSS = """
+    StepPane { height: 1fr; }
+    StepPane #step-info { height: auto; padding: 0 1 1 1; }
+    StepPane #findings { height: auto; max-height: 45%; scrollbar-size-horizontal: 0; }
+    StepPane #finding-scroll { height: 1fr; border-top: solid $panel-lighten-2; }
+    """
+
+    def __init__(self, root: Path, walk: WalkState, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.root = root
+        self.walk = walk
+        self.state: StepState | None = None
+        self._rows: list[Finding] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="step-info")
+        table: DataTable[object] = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
+        table.add_columns("severity", "location", "message")
+        yield table
+        with VerticalScroll(id="finding-scroll"):
+            yield FindingView(id="finding")
+
+    @property
+    def table(self) -> DataTable[object]:
+        return self.query_one("#findings", DataTable)
+
+    def show(self, state: StepState) -> None:
+        same_step = self.state is not None and self.state.id == state.id
+        previous = self.selected_finding if same_step else None
+        self.state = state
+        self.query_one("#step-info", Static).update(self._info(state))
+        findings = state.result.findings if state.result else []
+        if findings != self._rows or not same_step:
+            self._fill(findings, previous)
+        self._show_selected()
+
+    def _info(self, state: StepState) -> Content:
+        step = STEPS_BY_ID[state.id]
+        icon, word, colour = STATUS_LOOK[status_key(state)]
+        lines = [
+            Content.assemble((step.title, "bold"), "  ", (f"{icon} {word}", f"bold {colour}")),
+            Content.assemble(("Question  ", "$text-muted"), step.question),
+            Content.assemble(("Checked by  ", "$text-muted"), step.checked_by),
+        ]
+        if state.phase == "running":
+            lines.append(Content.styled(f"… {state.progress or 'starting'}", "$accent"))
+        if len(state.log) > 1 and (state.phase == "running" or state.id == "staging"):
+            lines.append(Content.styled("Log (latest last)", "bold"))
+            lines += [Content.styled(line, "$text-muted") for line in state.log[-_LOG_SHOWN:]]
+        elif state.result is not None:
+            summary = state.result.summary
+            if state.result.status == "error":
+                lines.append(Content.styled("Could not run:", f"bold {colour}"))
+                lines += [Content(line) for line in summary.splitlines()[:12]]
+                lines.append(Content.styled("Fix the cause, then press r to re-run.", "italic"))
+            elif state.result.status == "skipped":
+                lines.append(Content.assemble(("Skipped  ", "$text-muted"), summary))
+            else:
+                lines.append(Content.assemble(("Outcome  ", "$text-muted"), counts_text(state)))
+        return Content("\n").join(lines)
+
+    def _fill(self, findings: list[Finding], keep: Finding | None) -> None:
+        table = self.table
+        table.clear()
+        self._rows = list(findings)
+        colours = theme_colours(self.query_one(FindingView))
+        for finding in findings:
+            table.add_row(
+                severity_label(finding, colours),
+                location(finding),
+                Text(headline(finding.message)),
+            )
+        table.display = bool(findings)
+        if keep is not None:
+            for index, finding in enumerate(findings):
+                if finding.fingerprint == keep.fingerprint:
+                    table.move_cursor(row=index)
+
+    @property
+    def selected_finding(self) -> Finding | None:
+        if not self._rows:
+            return None
+        row = self.table.cursor_row
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def _show_selected(self) -> None:
+        view = self.query_one(FindingView)
+        hint = ""
+        result = self.state.result if self.state is not None else None
+        if result is not None and result.status in ("pass", "fail") and not self._rows:
+            hint = "Nothing to show: this step has no findings."
+        finding = self.selected_finding
+        secrets = self.walk.secrets_in(finding.path) if finding else []
+        view.show(self.root, finding, hint, secrets)
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show_selected()

@@ -1,0 +1,65 @@
+import asyncio
+import os
+import time
+
+import httpx
+import requests
+from fastapi import FastAPI
+
+app = FastAPI()
+PRICING_URL = os.environ["PRICING_URL"]
+
+
+@app.get("/price/{sku}")
+async def price(sku: str) -> dict:
+    # ruleid: blocking-call-in-async
+    resp = requests.get(f"{PRICING_URL}/prices/{sku}", timeout=5)
+    resp.raise_for_status()
+    return resp.json()
+
+
+async def retry_publish(publish, event: dict) -> None:
+    for attempt in range(3):
+        try:
+            await publish(event)
+            return
+        except ConnectionError:
+            # ruleid: blocking-call-in-async
+            time.sleep(2**attempt)
+    raise RuntimeError("publish failed")
+
+
+@app.get("/v2/price/{sku}")
+async def price_async(sku: str) -> dict:
+    async with httpx.AsyncClient(base_url=PRICING_URL, timeout=5.0) as client:
+        # ok: blocking-call-in-async
+        resp = await client.get(f"/prices/{sku}")
+    resp.raise_for_status()
+    return resp.json()
+
+
+async def retry_publish_async(publish, event: dict) -> None:
+    for attempt in range(3):
+        try:
+            await publish(event)
+            return
+        except ConnectionError:
+            # ok: blocking-call-in-async
+            await asyncio.sleep(2**attempt)
+    raise RuntimeError("publish failed")
+
+
+async def legacy_price(sku: str) -> dict:
+    # ok: blocking-call-in-async
+    resp = await asyncio.to_thread(requests.get, f"{PRICING_URL}/prices/{sku}", timeout=5)
+    return resp.json()
+
+
+async def legacy_report(loop: asyncio.AbstractEventLoop, path: str) -> bytes:
+    # ok: blocking-call-in-async
+    return await loop.run_in_executor(None, lambda: requests.get(f"{PRICING_URL}/{path}", timeout=30).content)
+
+
+def sync_price(sku: str) -> dict:
+    # ok: blocking-call-in-async
+    return requests.get(f"{PRICING_URL}/prices/{sku}", timeout=5).json()

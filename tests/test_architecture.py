@@ -1,0 +1,91 @@
+"""The core never imports Textual: CI images and coding agents run readyterm headless."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import readyterm
+from tests.conftest import GitRepo
+
+PACKAGE = Path(readyterm.__file__).resolve().parent
+#: Folders of the package that are not core: the Textual front end, and data files.
+NOT_CORE = ("tui", "demo_app", "_rules", "schemas")
+
+
+def core_modules() -> list[str]:
+    modules = []
+    for file in sorted(PACKAGE.rglob("*.py")):
+        relative = file.relative_to(PACKAGE)
+        if relative.parts[0] in NOT_CORE or file.name == "__main__.py":
+            continue
+        parts = ["readyterm", *relative.with_suffix("").parts]
+        if parts[-1] == "__init__":
+            parts.pop()
+        modules.append(".".join(parts))
+    return modules
+
+
+def run_python(code: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=cwd,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_core_modules_are_found() -> None:
+    modules = core_modules()
+    for name in ("readyterm", "readyterm.runner", "readyterm.cli", "readyterm.commands"):
+        assert name in modules
+    assert "readyterm.backends.semgrep" in modules
+    assert not [m for m in modules if m.startswith("readyterm.tui")]
+
+
+def test_importing_any_core_module_leaves_textual_out() -> None:
+    """One fresh interpreter imports the core module by module and names the first culprit."""
+    done = run_python(
+        f"""
+        import importlib, json, sys
+        for name in {json.dumps(core_modules())}:
+            importlib.import_module(name)
+            leaked = sorted(m for m in sys.modules if m == "textual" or m.startswith(
+                ("textual.", "readyterm.tui")))
+            if leaked:
+                print(json.dumps({{"module": name, "leaked": leaked[:5]}}))
+                sys.exit(1)
+        print("ok")
+        """
+    )
+    assert done.returncode == 0, f"{done.stdout}{done.stderr}"
+    assert done.stdout.strip() == "ok"
+
+
+def test_a_headless_run_never_imports_textual(repo: GitRepo) -> None:
+    """Not just the imports: running --ci, verify and steps loads no Textual either."""
+    done = run_python(
+        f"""
+        import contextlib, io, json, sys
+        from readyterm.cli import main
+        codes = []
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            codes.append(main(["--ci", {str(repo.path)!r}, "--steps", "monitoring"]))
+            codes.append(main(["verify", {str(repo.path)!r}]))
+            codes.append(main(["steps", "--format", "json"]))
+        leaked = [m for m in sys.modules if m == "textual" or m.startswith("textual.")]
+        print(json.dumps({{"codes": codes, "leaked": leaked}}))
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    outcome = json.loads(done.stdout)
+    assert outcome["leaked"] == []
+    # --ci ran (ready), verify found no record (2), steps listed them (0): nothing crashed.
+    assert outcome["codes"] == [0, 2, 0], done.stdout
