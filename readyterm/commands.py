@@ -37,9 +37,7 @@ from readyterm.runner import (
 from readyterm.steps import STEPS, STEPS_BY_ID
 from readyterm.verify import verify
 
-NOT_A_TERMINAL = (
-    "readyterm: not a terminal, so running the headless checks (as with --ci) instead"
-)
+NOT_A_TERMINAL = "readyterm: not a terminal, so running the headless checks (as with --ci) instead"
 
 
 def cmd_run(options: argparse.Namespace) -> ExitCode:

@@ -91,7 +91,7 @@ def path_matches(path: str, pattern: str) -> bool:
 
     A waiver is no broader than written: `app/*.py` does not cover `app/sub/x.py`.
     """
-    return _glob_regex(pattern.strip().removeprefix("./")).fullmatch(path) is not None
+    return _glob_regex(pattern.strip().removeprefix("./").lstrip("/")).fullmatch(path) is not None
 
 
 @functools.lru_cache(maxsize=256)

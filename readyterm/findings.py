@@ -92,7 +92,9 @@ _MIN_SECRET = 4
 def secret_values(matched: str) -> list[str]:
     """The parts of a matched region to hide: its string literals, else the whole match."""
     literals = [m.group("body") for m in _QUOTED.finditer(matched)]
-    return literals or ([matched.strip()] if len(matched.strip()) >= _MIN_SECRET else [])
+    if literals:
+        return literals
+    return [matched.strip()] if len(matched.strip()) >= _MIN_SECRET else []
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:

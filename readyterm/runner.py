@@ -159,6 +159,9 @@ def run_checklist(
     results: dict[str, _Outcome] = {}
     finished: dict[str, StepResult] = {}
 
+    # Steps that will not run are settled now, so a front end never shows them as waiting.
+    for step_id, reason in plan.skipped.items():
+        yield StepFinished(StepResult(step_id, "skipped", reason))
     for step_id in plan.active:
         yield StepStarted(step_id)
     started = time.monotonic()
@@ -199,9 +202,6 @@ def run_checklist(
         finished.get(step_id) or StepResult(step_id, "skipped", plan.skipped.get(step_id, ""))
         for step_id in STEP_IDS
     ]
-    for step in step_results:
-        if step.id in plan.skipped:
-            yield StepFinished(step)
     yield RunFinished(_result(prepared, step_results, results))
 
 

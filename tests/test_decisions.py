@@ -435,6 +435,7 @@ def test_waiver_targets_combine() -> None:
         ("app/x.py", "app/**/*.py", True),
         ("app/x.py", "app/x.py", True),
         ("app/x.py", "./app/x.py", True),
+        ("app/x.py", "/app/x.py", True),
         ("app/x.pyc", "app/*.py", False),
         ("lib/app/x.py", "app/*.py", False),
         ("app/x1.py", "app/x?.py", True),

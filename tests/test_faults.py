@@ -30,6 +30,7 @@ from readyterm.procs import argv_batches, run_tool
 from readyterm.record import load_records
 from readyterm.reports import PLANNED_FORMATS
 from readyterm.rulepack import RulePack, load_rule_pack
+from readyterm.runner import RunOptions, StepProgress, prepare, run_checklist, run_to_end
 from readyterm.scope import RECORDS_DIR
 from tests.conftest import GitRepo, run_cli
 
@@ -708,6 +709,61 @@ def test_a_signal_during_a_run_stops_everything_and_writes_nothing(
     assert_all_gone(pid_file)
 
 
+# --- the runner ------------------------------------------------------------------------
+
+
+def test_closing_the_event_stream_early_stops_the_tools(
+    changed: GitRepo, fakes: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the TUI does when the user quits mid-run: close the generator."""
+    pid_file = fakes / "pids"
+    monkeypatch.setenv("READYTERM_SEMGREP_BIN", str(make_fake(fakes, "semgrep", HANGS)))
+    monkeypatch.setenv("FAKE_PIDS", str(pid_file))
+    prepared = prepare(RunOptions(path=changed.path, steps=("error-handling",)))
+    events = run_checklist(prepared)
+    for event in events:
+        if isinstance(event, StepProgress) and "semgrep" in event.message:
+            break
+    _wait_for(pid_file)
+    started = time.monotonic()
+    events.close()
+    assert time.monotonic() - started < 5
+    assert_all_gone(pid_file, within=1)
+
+
+def test_a_bug_in_one_backend_fails_only_its_steps(
+    changed: GitRepo, fakes: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("injected backend bug")
+
+    monkeypatch.setenv(
+        "READYTERM_SEMGREP_BIN", str(make_fake(fakes, "semgrep", prints(EMPTY_SEMGREP)))
+    )
+    monkeypatch.setattr(BanditBackend, "scan", broken)
+    prepared = prepare(
+        RunOptions(path=changed.path, steps=("input-validation", "error-handling", "monitoring"))
+    )
+    result = run_to_end(prepared)
+    steps = {s.id: s for s in result.steps}
+    assert steps["input-validation"].status == "error"
+    assert "the bandit backend failed unexpectedly" in steps["input-validation"].summary
+    assert "injected backend bug" in steps["input-validation"].summary
+    assert steps["error-handling"].status == "pass"
+    assert steps["monitoring"].status == "pass"
+    assert result.exit_code == 3
+
+
+def test_a_record_that_cannot_be_written_is_an_error_not_a_crash(changed: GitRepo) -> None:
+    (changed.path / ".readyterm").write_text("not a folder\n")
+    done = run_cli("--ci", str(changed.path), "--steps", "monitoring", "--write-record")
+    assert done.returncode == 2, done.stderr
+    no_traceback(done)
+    assert "readyterm: error: cannot write" in done.stderr
+    assert ".readyterm/records/" in done.stderr
+    assert "internal error" not in done.stderr
+
+
 # --- two runs at once ------------------------------------------------------------------
 
 
@@ -786,7 +842,7 @@ def test_every_format_in_the_contract_renders_or_says_it_is_planned(
 ) -> None:
     """A format in DESIGN.md's list either works, to stdout and to --output, or is a
     usage error that says it is not available yet; never a crash or an empty report."""
-    target = tmp_path / f"report.{fmt}"
+    target = tmp_path / "reports" / f"report.{fmt}"
     done = run_cli(
         "--ci",
         str(changed.path),
@@ -808,7 +864,7 @@ def test_every_format_in_the_contract_renders_or_says_it_is_planned(
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip()
         assert target.read_text().strip()
-        assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temp files left
+        assert [p.name for p in target.parent.iterdir()] == [target.name]  # no temp files
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The rule packs: every rule has a fixture, metadata the core relies on, and passes semgrep --test."""
+"""The rule packs: each rule has a fixture and the metadata the core reads; semgrep --test passes."""
 
 from __future__ import annotations
 

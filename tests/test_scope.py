@@ -304,11 +304,6 @@ def test_odd_names_through_the_cli(repo: GitRepo) -> None:
     assert scope["files"] == ["-rf.py", "new\nline.py", "ünï.py"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reports/json_report.py dumps with ensure_ascii=False, so a lone surrogate from "
-    "an undecodable file name reaches stdout as a raw 0xE9 byte: the JSON is not UTF-8",
-)
 def test_an_undecodable_name_through_the_cli_still_gives_valid_utf8_json(repo: GitRepo) -> None:
     with open(os.fsencode(str(repo.path)) + b"/caf\xe9.py", "wb") as handle:
         handle.write(b"X = 1\n")

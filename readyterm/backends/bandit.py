@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ from readyterm.procs import argv_batches, run_tool
 from readyterm.rulepack import RulePack
 
 STEP = "input-validation"
+_NAMED_SECRET = re.compile(r"hardcoded password: '(.+)'\s*$", re.I)
 # Hard-coded credentials belong to the environment step, and their values are redacted.
 _SECRET_TESTS = frozenset({"B105", "B106", "B107"})
 # Noise for web services: asserts in tests, importing subprocess, subprocess without a shell.
@@ -34,6 +37,7 @@ class BanditBackend:
         if not targets:
             return result
         timeout = context.config.timeouts.bandit
+        deadline = time.monotonic() + timeout  # for the whole scan, however many batches
         texts: dict[str, str] = {}
         for batch in argv_batches(targets):
             context.progress(f"bandit: scanning {len(batch)} Python files")
@@ -54,7 +58,7 @@ class BanditBackend:
                     "--",
                     *batch,
                 ],
-                timeout=timeout,
+                timeout=max(deadline - time.monotonic(), 0.1),
                 cwd=root,
                 cancel=context.cancel,
             )
@@ -120,7 +124,10 @@ def _finding(root: Path, issue: dict[str, Any], texts: dict[str, str]) -> Findin
     message = str(issue["issue_text"]).strip()
     secret = test_id in _SECRET_TESTS
     if secret:
-        secrets = secret_values(code)
+        # bandit names the literal it suspects ("Possible hardcoded password: 'x'"): hide
+        # exactly that, not every string on the line.
+        named = _NAMED_SECRET.search(message)
+        secrets = [named.group(1)] if named else secret_values(code)
         code, message = redact(code, secrets), redact(message, secrets)
     severity = _SEVERITY.get(str(issue["issue_severity"]), "info")
     if severity == "blocker" and issue.get("issue_confidence") == "LOW":

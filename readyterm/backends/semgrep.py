@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,8 @@ class SemgrepBackend:
         config_args = [
             arg for file in rule_yaml_files(context.rule_pack) for arg in ("--config", str(file))
         ]
+        timeout = context.config.timeouts.semgrep
+        deadline = time.monotonic() + timeout  # for the whole scan, however many batches
         for batch in argv_batches(files):
             context.progress(f"semgrep: scanning {len(batch)} files")
             run = run_tool(
@@ -56,13 +60,13 @@ class SemgrepBackend:
                     "--",
                     *batch,
                 ],
-                timeout=context.config.timeouts.semgrep,
+                timeout=max(deadline - time.monotonic(), 0.1),
                 cwd=root,
                 env=semgrep_env(),
                 cancel=context.cancel,
             )
             if run.returncode is None:
-                result.error = run.failure(context.config.timeouts.semgrep)
+                result.error = run.failure(timeout)
                 return result
             failure = _failure(run.returncode, run.stdout)
             if failure:
@@ -131,7 +135,8 @@ def _collect(root: Path, payload: dict[str, Any], pack: RulePack, result: ScanRe
         code = read_lines(text, start["line"], end["line"])
         message = str(item.get("extra", {}).get("message") or meta.message).strip()
         if meta.secret:
-            secrets = secret_values(_slice(root / path, start.get("offset"), end.get("offset")))
+            matched = _slice(root / path, start.get("offset"), end.get("offset"))
+            secrets = [] if _is_variable(matched, text) else secret_values(matched)
             code, message = redact(code, secrets), redact(message, secrets)
         result.findings.append(
             Finding(
@@ -147,6 +152,16 @@ def _collect(root: Path, payload: dict[str, Any], pack: RulePack, result: ScanRe
                 fix=meta.fix,
             )
         )
+
+
+def _is_variable(matched: str, text: str) -> bool:
+    """semgrep's constant propagation matches a *name* holding a secret (`KEY = STRIPE_KEY`):
+    the name is no secret, and the literal it holds is redacted where it is assigned."""
+    name = matched.strip()
+    return bool(
+        re.fullmatch(r"[A-Za-z_]\w*", name)
+        and re.search(rf"^\s*{re.escape(name)}\s*(:[^=]+)?=", text, re.M)
+    )
 
 
 def _slice(path: Path, start: int | None, end: int | None) -> str:

@@ -9,6 +9,11 @@ from readyterm.result import RunResult
 Formatter = Callable[[RunResult, bool], str]
 
 
+def printable(text: str) -> str:
+    """Undecodable file-name bytes (kept as surrogates) become U+FFFD: output stays UTF-8."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def formatters() -> dict[str, Formatter]:
     from readyterm.reports.github import render_github
     from readyterm.reports.gitlab import render_gitlab

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from readyterm.findings import Finding
+from readyterm.reports import printable
 from readyterm.result import RunResult, StepResult
 
 _ICON = {"pass": "✔", "fail": "✘", "error": "!", "skipped": "–"}
@@ -43,7 +44,7 @@ def render_text(result: RunResult, color: bool = False) -> str:
     )
     if result.record:
         lines.append(f"record written: {result.record}")
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines)) + "\n"
 
 
 def _step_line(step: StepResult, color: bool) -> str:
@@ -71,7 +72,8 @@ def _step_details(step: StepResult, color: bool) -> list[str]:
 
 
 def _finding_lines(finding: Finding, color: bool) -> list[str]:
-    where = f"{finding.path}:{finding.line}" if finding.line else finding.path
+    path = finding.path.replace("\n", "\\n").replace("\r", "\\r")  # one finding, one line
+    where = f"{path}:{finding.line}" if finding.line else path
     severity = _paint(f"{finding.severity:<7}", _SEVERITY_COLOR[finding.severity], color)
     old = "" if finding.introduced else " (pre-existing)"
     lines = [

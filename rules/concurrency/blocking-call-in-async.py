@@ -34,19 +34,10 @@ async def price_async(sku: str) -> dict:
     async with httpx.AsyncClient(base_url=PRICING_URL, timeout=5.0) as client:
         # ok: blocking-call-in-async
         resp = await client.get(f"/prices/{sku}")
+        # ok: blocking-call-in-async
+        await asyncio.sleep(0.1)
     resp.raise_for_status()
     return resp.json()
-
-
-async def retry_publish_async(publish, event: dict) -> None:
-    for attempt in range(3):
-        try:
-            await publish(event)
-            return
-        except ConnectionError:
-            # ok: blocking-call-in-async
-            await asyncio.sleep(2**attempt)
-    raise RuntimeError("publish failed")
 
 
 async def legacy_price(sku: str) -> dict:
@@ -60,6 +51,7 @@ async def legacy_report(loop: asyncio.AbstractEventLoop, path: str) -> bytes:
     return await loop.run_in_executor(None, lambda: requests.get(f"{PRICING_URL}/{path}", timeout=30).content)
 
 
+@app.get("/v3/price/{sku}")
 def sync_price(sku: str) -> dict:
     # ok: blocking-call-in-async
     return requests.get(f"{PRICING_URL}/prices/{sku}", timeout=5).json()

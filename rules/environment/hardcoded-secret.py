@@ -18,6 +18,10 @@ STRIPE_API_KEY = os.environ["STRIPE_API_KEY"]
 # ok: hardcoded-secret
 PASSWORD_FIELD = "password"
 # ok: hardcoded-secret
+DB_PASSWORD_ENV = "ORDERS_DB_PASSWORD"
+# ruleid: hardcoded-secret
+FLASK_SECRET_KEY = os.environ.get("SECRET_KEY", "dev-secret-key")
+# ok: hardcoded-secret
 password_reset_url = "https://shop.example.com/reset"
 
 

@@ -5,7 +5,9 @@ from pathlib import Path
 import boto3
 
 # ruleid: home-directory-expansion
-CACHE_DIR = os.path.expanduser("~/.cache/orders")
+EXPORT_DIR = os.path.expanduser("~/exports/orders")
+# ok: home-directory-expansion
+CLI_CONFIG = os.path.expanduser("~/.config/orders/cli.toml")
 # ruleid: home-directory-expansion
 REPORTS_DIR = Path.home() / "reports"
 # ok: home-directory-expansion

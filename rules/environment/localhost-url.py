@@ -41,12 +41,19 @@ def service_urls() -> dict:
         # ruleid: localhost-url
         "billing": "http://0.0.0.0:9000/api",
         # ok: localhost-url
-        "search": os.environ["SEARCH_URL"],
-        # ok: localhost-url
         "docs": "https://docs.example.com/localhost-setup",
     }
 
 
-def notify(payload: dict, endpoint: str = os.environ["NOTIFY_URL"]) -> None:
+def broker_url(env: str) -> str:
+    urls = {
+        # ok: localhost-url
+        "local": "amqp://guest:guest@localhost:5672//",
+        "prod": os.environ.get("BROKER_URL", ""),
+    }
+    return urls[env]
+
+
+def is_loopback(url: str) -> bool:
     # ok: localhost-url
-    requests.post(endpoint, json=payload, timeout=(3.05, 10))
+    return url.startswith(("http://localhost", "http://127.0.0.1"))

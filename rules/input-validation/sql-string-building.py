@@ -3,9 +3,6 @@ import sqlite3
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-SORTABLE = {"created_at", "total", "status"}
-
-
 def find_orders(conn: sqlite3.Connection, customer: str) -> list[tuple]:
     cur = conn.cursor()
     # ruleid: sql-string-building
@@ -39,13 +36,6 @@ def find_orders_safe(conn: sqlite3.Connection, customer: str) -> list[tuple]:
 def totals_safe(session: Session, status: str) -> list:
     # ok: sql-string-building
     return session.execute(text("SELECT sum(total) FROM orders WHERE status = :status"), {"status": status}).all()
-
-
-def sorted_orders(conn: sqlite3.Connection, column: str, limit: int) -> list[tuple]:
-    if column not in SORTABLE:
-        raise ValueError(f"cannot sort by {column!r}")
-    # ok: sql-string-building
-    return conn.execute("SELECT id, total FROM orders ORDER BY created_at DESC LIMIT ?", (limit,)).fetchall()
 
 
 def set_timezone(conn) -> None:

@@ -47,15 +47,6 @@ def refresh_rates_logged(url: str) -> dict:
         return {}
 
 
-def import_batch(rows: list[dict]) -> None:
-    try:
-        validate(rows)
-    except ValueError as e:
-        # ok: error-logged-without-traceback
-        logger.error("rejected batch of %d rows: %s", len(rows), e)
-        raise
-
-
 def load_config(path: str) -> dict:
     try:
         with open(path, encoding="utf-8") as fh:

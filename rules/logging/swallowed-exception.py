@@ -1,13 +1,11 @@
 import logging
 
-import requests
-
 logger = logging.getLogger(__name__)
 
 
 def send_receipt(mailer, order) -> None:
     try:
-        mailer.send(order.customer_email, render_receipt(order))
+        mailer.send(order.customer_email, order.receipt())
     except Exception:
         # ruleid: swallowed-exception
         pass
@@ -20,24 +18,25 @@ def sync_inventory(client, skus: list[str]) -> None:
         except Exception as e:
             # ruleid: swallowed-exception
             print(f"sync failed for {sku}: {e}")
+
+
+def close_all(conns) -> None:
+    for conn in conns:
+        try:
+            conn.close()
+        except:
+            # ruleid: swallowed-exception
             continue
 
 
-def release_lock(lock) -> None:
+def create_order(gateway, order) -> tuple[dict, int]:
     try:
-        lock.release()
-    except:
+        charge = gateway.charge(order.id, order.total_cents)
+    except Exception as e:
         # ruleid: swallowed-exception
-        ...
-
-
-def send_receipt_logged(mailer, order) -> None:
-    try:
-        mailer.send(order.customer_email, render_receipt(order))
-    except Exception:
-        # ok: swallowed-exception
-        logger.exception("receipt for order %s not sent", order.id)
-        raise
+        print(f"payment failed: {e}")
+        return {"error": "payment failed"}, 502
+    return {"charge": charge.id}, 201
 
 
 def cleanup(path) -> None:
@@ -48,14 +47,11 @@ def cleanup(path) -> None:
         pass
 
 
-def fetch_status(url: str) -> int | None:
+def main(report) -> int:
     try:
-        return requests.head(url, timeout=3).status_code
-    except requests.RequestException:
         # ok: swallowed-exception
-        logger.warning("status check failed for %s", url, exc_info=True)
-        return None
-
-
-def render_receipt(order) -> str:
-    return f"Order {order.id}: {order.total}"
+        print(report.render(), flush=True)
+    except Exception:
+        logger.exception("report failed")
+        return 1
+    return 0
