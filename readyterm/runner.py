@@ -261,7 +261,9 @@ def _scan_with_baseline(backend: Backend, prepared: Prepared, context: ScanConte
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
             written.append(path)
-        context.progress(f"{backend.name}: comparing with {len(written)} files at the base")
+        context.progress(
+            f"{backend.name}: comparing with {len(written)} file(s) as they were at the base"
+        )
         base = backend.scan(Path(tmp), written, context)
     if base.error is not None:
         head.error = f"scanning the base version failed: {base.error}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -97,13 +98,29 @@ def _outcome(step_id: str, findings: list[Finding], strict: bool) -> StepResult:
     return StepResult(step_id, "fail" if failing else "pass", summary, findings)
 
 
+_STEPS_ABOUT_TESTS = frozenset({"tests"})
+_TEST_OR_EXAMPLE = re.compile(
+    r"(^|/)(tests?|testing|__tests__|examples?|samples?|docs?)/"
+    r"|(^|/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py)$"
+    r"|\.(test|spec)\.[cm]?[jt]sx?$"
+)
+
+
+def is_test_or_example(path: str) -> bool:
+    return bool(_TEST_OR_EXAMPLE.search(path))
+
+
 def _with_severity_overrides(
     step_id: str, findings: list[Finding], prepared: Prepared
 ) -> list[Finding]:
     settings = prepared.config.step(step_id)
     result = []
     for finding in findings:
-        severity = settings.severity.get(finding.rule, finding.severity)
+        severity = finding.severity
+        # Test code and examples do not run in production: their findings are advice.
+        if step_id not in _STEPS_ABOUT_TESTS and is_test_or_example(finding.path):
+            severity = "info"
+        severity = settings.severity.get(finding.rule, severity)
         if settings.min_severity and SEVERITY_RANK[settings.min_severity] > SEVERITY_RANK[severity]:
             severity = settings.min_severity
         result.append(replace(finding, severity=severity))

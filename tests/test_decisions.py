@@ -135,6 +135,7 @@ def inline(module_env: None, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     return {"suppressed": suppressed, "mixed": scan(repo)}
 
 
+@pytest.mark.slow
 def test_inline_suppression_with_a_reason_waives_and_the_step_passes(
     inline: dict[str, Any],
 ) -> None:
@@ -155,6 +156,7 @@ def test_inline_suppression_with_a_reason_waives_and_the_step_passes(
     assert "3 waived" in environment["summary"]
 
 
+@pytest.mark.slow
 def test_inline_suppression_without_reason_still_counts_and_warns(inline: dict[str, Any]) -> None:
     environment = step(inline["mixed"], "environment")
     assert environment["status"] == "fail"
@@ -170,18 +172,21 @@ def test_inline_suppression_without_reason_still_counts_and_warns(inline: dict[s
         assert finding["line"] == line and finding["severity"] == "blocker"
 
 
+@pytest.mark.slow
 def test_a_suppression_for_another_rule_does_nothing(inline: dict[str, Any]) -> None:
     found = [f for f in step(inline["mixed"], "environment")["findings"]]
     other = [f for f in found if f["path"] == "app/other.py"]
     assert [(f["rule"], f["waived"]) for f in other] == [("localhost-url", False)]
 
 
+@pytest.mark.slow
 def test_a_trailing_suppression_does_not_cover_the_next_line(inline: dict[str, Any]) -> None:
     found = step(inline["mixed"], "environment")["findings"]
     adjacent = {f["line"]: f["waived"] for f in found if f["path"] == "app/adjacent.py"}
     assert adjacent == {1: True, 2: False}
 
 
+@pytest.mark.slow
 def test_fingerprints_are_unique_within_a_step(inline: dict[str, Any]) -> None:
     for result in inline.values():
         prints = [f["fingerprint"] for f in step(result, "environment")["findings"]]
@@ -269,6 +274,7 @@ def waived(module_env: None, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     }
 
 
+@pytest.mark.slow
 def test_waive_writes_an_entry_with_owner_from_git_and_30_days(waived: dict[str, Any]) -> None:
     assert waived["file"] == {
         "waivers": [
@@ -284,6 +290,7 @@ def test_waive_writes_an_entry_with_owner_from_git_and_30_days(waived: dict[str,
     assert WAIVERS in waived["cli stdout"]
 
 
+@pytest.mark.slow
 def test_a_path_waiver_covers_only_what_its_glob_says(waived: dict[str, Any]) -> None:
     found = by_path(waived["glob only"])
     assert found["app/client.py"]["waived"] is True
@@ -297,6 +304,7 @@ def test_a_path_waiver_covers_only_what_its_glob_says(waived: dict[str, Any]) ->
     assert step(waived["glob only"], "environment")["status"] == "fail"
 
 
+@pytest.mark.slow
 def test_waived_findings_stay_listed_and_the_step_passes(waived: dict[str, Any]) -> None:
     result = waived["both"]
     environment = step(result, "environment")
@@ -309,6 +317,7 @@ def test_waived_findings_stay_listed_and_the_step_passes(waived: dict[str, Any])
     assert "2 waived" in environment["summary"]
 
 
+@pytest.mark.slow
 def test_an_expired_waiver_stops_applying_and_says_so(waived: dict[str, Any]) -> None:
     result = waived["expired"]
     assert step(result, "environment")["status"] == "fail"

@@ -62,10 +62,10 @@ def prints(payload: object, code: int = 0) -> str:
 
 #: Hangs, with a child of its own that must not outlive the run either.
 HANGS = """\
+print("loading rules ... still loading", file=sys.stderr, flush=True)
 child = subprocess.Popen(["sleep", "600"])
 with open(os.environ["FAKE_PIDS"], "a") as handle:
     handle.write(f"{os.getpid()}\\n{child.pid}\\n")
-print("loading rules ... still loading", file=sys.stderr, flush=True)
 time.sleep(600)
 """
 
@@ -93,6 +93,7 @@ def running(pid: int) -> bool:
 
 
 def assert_all_gone(pid_file: Path, within: float = 5.0) -> None:
+    assert pid_file.exists(), "the fake never got as far as writing its pid"
     pids = [int(p) for p in pid_file.read_text().split()]
     assert pids, "the fake never started"
     deadline = time.monotonic() + within
@@ -175,12 +176,13 @@ def test_a_hanging_semgrep_is_stopped_at_its_timeout(changed: GitRepo, fakes: Pa
             "FAKE_PIDS": str(pid_file),
         },
     )
-    assert time.monotonic() - started < 15, "the timeout did not stop the run in time"
+    elapsed = time.monotonic() - started
+    assert elapsed < 15, f"the timeout did not stop the run in time ({elapsed:.1f} s)"
     assert done.returncode == 3, done.stderr
     no_traceback(done)
     steps = steps_of(done)
     for step_id in ("environment", "error-handling"):
-        assert steps[step_id]["status"] == "error"
+        assert steps[step_id]["status"] == "error", steps[step_id]
         summary = steps[step_id]["summary"]
         assert "did not finish after 2 s" in summary
         assert "timeouts.semgrep" in summary
@@ -206,7 +208,8 @@ def test_a_hanging_bandit_is_stopped_at_its_timeout(changed: GitRepo, fakes: Pat
             "FAKE_PIDS": str(pid_file),
         },
     )
-    assert time.monotonic() - started < 15, "the timeout did not stop the run in time"
+    elapsed = time.monotonic() - started
+    assert elapsed < 15, f"the timeout did not stop the run in time ({elapsed:.1f} s)"
     assert done.returncode == 3, done.stderr
     no_traceback(done)
     steps = steps_of(done)

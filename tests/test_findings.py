@@ -29,8 +29,6 @@ from readyterm.findings import (
 )
 from tests.conftest import GitRepo, run_cli
 
-pytestmark = pytest.mark.slow
-
 STEP_ORDER = [
     "environment",
     "error-handling",
@@ -136,6 +134,7 @@ def history(module_env: None, tmp_path_factory: pytest.TempPathFactory) -> dict[
     }
 
 
+@pytest.mark.slow
 def test_pre_existing_finding_in_an_edited_file_is_not_reported(history: dict[str, Any]) -> None:
     result = history["only_old"]
     assert "app/client.py" in result["scope"]["files"]
@@ -146,12 +145,14 @@ def test_pre_existing_finding_in_an_edited_file_is_not_reported(history: dict[st
     assert result["_exit"] == 0
 
 
+@pytest.mark.slow
 def test_a_renamed_file_does_not_make_its_old_finding_new(history: dict[str, Any]) -> None:
     result = history["only_old"]
     assert "app/cache.py" in result["scope"]["files"]
     assert not [f for f in findings(result) if f["path"] == "app/cache.py"]
 
 
+@pytest.mark.slow
 def test_a_finding_added_on_the_branch_is_reported(history: dict[str, Any]) -> None:
     result = history["with_new"]
     environment = step(result, "environment")
@@ -168,6 +169,7 @@ def test_a_finding_added_on_the_branch_is_reported(history: dict[str, Any]) -> N
     reason="runner._scan_with_baseline skips the base scan under --all-findings, so old debt "
     "comes back as introduced (reported to the lead; runner.py is not ours)",
 )
+@pytest.mark.slow
 def test_all_findings_shows_old_debt_marked_as_not_introduced(history: dict[str, Any]) -> None:
     by_path = {f["path"]: f for f in step(history["all"], "environment")["findings"]}
     assert set(by_path) == {"app/client.py", "app/cache.py", "app/billing/api.py"}
@@ -176,6 +178,7 @@ def test_all_findings_shows_old_debt_marked_as_not_introduced(history: dict[str,
     assert by_path["app/cache.py"]["introduced"] is False
 
 
+@pytest.mark.slow
 def test_all_findings_keeps_the_fingerprints_of_the_default_run(history: dict[str, Any]) -> None:
     new = step(history["with_new"], "environment")["findings"][0]
     same = [f for f in findings(history["all"]) if f["path"] == "app/billing/api.py"]
@@ -185,6 +188,7 @@ def test_all_findings_keeps_the_fingerprints_of_the_default_run(history: dict[st
 @pytest.mark.xfail(
     strict=True, reason="same runner bug: --all-findings marks old debt as introduced"
 )
+@pytest.mark.slow
 def test_text_report_marks_pre_existing_findings(history: dict[str, Any]) -> None:
     lines = history["all text"].splitlines()
     old = next(x for x in lines if "app/client.py:3" in x)
@@ -196,6 +200,7 @@ def test_text_report_marks_pre_existing_findings(history: dict[str, Any]) -> Non
 # --- the JSON result contract --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_json_result_lists_all_nine_steps_in_checklist_order(history: dict[str, Any]) -> None:
     for result in (history["only_old"], history["with_new"], history["all"]):
         assert result["schema"] == "readyterm.result/1"
@@ -211,6 +216,7 @@ def test_json_result_lists_all_nine_steps_in_checklist_order(history: dict[str, 
         assert result["verdict"] in ("ready", "not-ready", "error")
 
 
+@pytest.mark.slow
 def test_json_result_scope_and_paths_are_repo_relative(history: dict[str, Any]) -> None:
     repo: GitRepo = history["repo"]
     result = history["all"]
@@ -226,6 +232,7 @@ def test_json_result_scope_and_paths_are_repo_relative(history: dict[str, Any]) 
         assert (repo.path / path).is_file(), path
 
 
+@pytest.mark.slow
 def test_json_findings_carry_the_contract_fields(history: dict[str, Any]) -> None:
     every = findings(history["all"])
     assert every
@@ -265,12 +272,14 @@ def _by_line(result: dict[str, Any]) -> dict[int, str]:
     }
 
 
+@pytest.mark.slow
 def test_identical_lines_get_distinct_fingerprints(moved: dict[str, Any]) -> None:
     before = _by_line(moved["before"])
     assert sorted(before) == [1, 2, 3]
     assert len(set(before.values())) == 3
 
 
+@pytest.mark.slow
 def test_fingerprints_survive_lines_inserted_above(moved: dict[str, Any]) -> None:
     before, after = _by_line(moved["before"]), _by_line(moved["after"])
     assert sorted(after) == [11, 12, 13]
@@ -278,6 +287,7 @@ def test_fingerprints_survive_lines_inserted_above(moved: dict[str, Any]) -> Non
     assert after[12] == before[2]
 
 
+@pytest.mark.slow
 def test_fingerprint_changes_when_the_code_changes(moved: dict[str, Any]) -> None:
     before, after = _by_line(moved["before"]), _by_line(moved["after"])
     assert after[13] != before[3]
@@ -390,6 +400,7 @@ def leaky(module_env: None, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     }
 
 
+@pytest.mark.slow
 def test_the_secrets_are_found(leaky: dict[str, Any]) -> None:
     result = leaky["result"]
     secret_lines = {(f["rule"], f["line"]) for f in findings(result) if f["path"] == "app/keys.py"}
@@ -404,6 +415,7 @@ def test_the_secrets_are_found(leaky: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("secret", SECRETS)
+@pytest.mark.slow
 def test_no_matched_secret_appears_in_any_output(leaky: dict[str, Any], secret: str) -> None:
     for name, data in leaky["outputs"].items():
         assert secret.encode() not in data, f"{secret} leaked into {name}"
@@ -412,6 +424,7 @@ def test_no_matched_secret_appears_in_any_output(leaky: dict[str, Any], secret: 
         assert secret[4:16].encode() not in data, f"part of {secret} leaked into {name}"
 
 
+@pytest.mark.slow
 def test_redacted_findings_still_show_where_and_what(leaky: dict[str, Any]) -> None:
     codes = [f["code"] for f in findings(leaky["result"]) if f["path"] == "app/keys.py"]
     assert any(REDACTED in code and "STRIPE_KEY" in code for code in codes)
@@ -438,32 +451,24 @@ def warned(repo: GitRepo) -> GitRepo:
 
 
 def _run_on_tty(args: list[str], env: dict[str, str]) -> tuple[int, bytes]:
+    """Run the CLI with stdout on a pseudo-terminal; read it while it runs."""
     leader, follower = pty.openpty()
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "readyterm", *args],
-            stdout=follower,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            timeout=120,
-            check=False,
-        )
+    with subprocess.Popen(
+        [sys.executable, "-m", "readyterm", *args],
+        stdout=follower,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    ) as proc:
         os.close(follower)
-        follower = -1
         chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        return done.returncode, b"".join(chunks)
-    finally:
-        if follower != -1:
-            os.close(follower)
-        os.close(leader)
+        try:
+            while chunk := os.read(leader, 65536):
+                chunks.append(chunk)
+        except OSError:  # EIO: the child closed the terminal
+            pass
+        finally:
+            os.close(leader)
+        return proc.wait(timeout=120), b"".join(chunks)
 
 
 def test_text_report_has_no_ansi_escapes_when_stdout_is_not_a_tty(warned: GitRepo) -> None:

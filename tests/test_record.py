@@ -143,6 +143,7 @@ def scanned(module_env: None, tmp_path_factory: pytest.TempPathFactory) -> dict[
     return {"repo": repo, "main": main, "path": record, "result": result, "data": load(record)}
 
 
+@pytest.mark.slow
 def test_the_record_is_named_by_utc_time_and_commit(scanned: dict[str, Any]) -> None:
     path: Path = scanned["path"]
     repo: GitRepo = scanned["repo"]
@@ -156,6 +157,7 @@ def test_the_record_is_named_by_utc_time_and_commit(scanned: dict[str, Any]) -> 
     assert created.strftime("%Y%m%dT%H%M%SZ") == path.name[:16]
 
 
+@pytest.mark.slow
 def test_the_record_validates_against_the_shipped_schema(scanned: dict[str, Any]) -> None:
     validate(scanned["data"])
     assert scanned["data"]["schema"] == "readyterm.record/1"
@@ -163,6 +165,7 @@ def test_the_record_validates_against_the_shipped_schema(scanned: dict[str, Any]
     assert [p.name for p in (scanned["repo"].path / RECORDS).iterdir()] == [scanned["path"].name]
 
 
+@pytest.mark.slow
 def test_the_record_names_tools_rules_and_commits(scanned: dict[str, Any]) -> None:
     data, repo = scanned["data"], scanned["repo"]
     assert data["tool"]["readyterm"] == __version__
@@ -182,6 +185,7 @@ def test_the_record_names_tools_rules_and_commits(scanned: dict[str, Any]) -> No
     assert [s["id"] for s in data["steps"]] == list(STEP_IDS)
 
 
+@pytest.mark.slow
 def test_the_record_has_no_line_numbers_and_sorted_findings(scanned: dict[str, Any]) -> None:
     data = scanned["data"]
     assert not keys_anywhere(data) & {"line", "end_line", "start", "end", "code"}
@@ -195,6 +199,7 @@ def test_the_record_has_no_line_numbers_and_sorted_findings(scanned: dict[str, A
     assert not re.search(r"\.py:\d+", text)
 
 
+@pytest.mark.slow
 def test_the_record_holds_unresolved_findings_waivers_and_attestations(
     scanned: dict[str, Any],
 ) -> None:

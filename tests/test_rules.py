@@ -1,4 +1,4 @@
-"""The rule packs: each rule has a fixture and the metadata the core reads; semgrep --test passes."""
+"""Rule packs: each rule has a fixture and the metadata the core reads; semgrep --test passes."""
 
 from __future__ import annotations
 

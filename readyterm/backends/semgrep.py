@@ -41,7 +41,7 @@ class SemgrepBackend:
         timeout = context.config.timeouts.semgrep
         deadline = time.monotonic() + timeout  # for the whole scan, however many batches
         for batch in argv_batches(files):
-            context.progress(f"semgrep: scanning {len(batch)} files")
+            context.progress(f"semgrep: scanning {_count(len(batch), 'file')}")
             run = run_tool(
                 [
                     "semgrep",
@@ -178,3 +178,7 @@ def _rule_for(check_id: str, pack: RulePack) -> RuleMeta | None:
         if check_id.endswith("." + rule_id):
             return meta
     return None
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
