@@ -136,7 +136,10 @@ def _check_outputs(options: argparse.Namespace) -> None:
 
 
 def _use_color() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    # no-color.org: a non-empty NO_COLOR turns colour off.
+    return (
+        sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    )
 
 
 def _append_github_summary(result: RunResult) -> None:

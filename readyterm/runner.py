@@ -234,17 +234,13 @@ def _outcome(future: Future[_Outcome], name: str) -> _Outcome:
 def _scan_with_baseline(backend: Backend, prepared: Prepared, context: ScanContext) -> _Outcome:
     """Scan the change; also scan the base versions of changed files to know old findings.
 
-    Returns the head result and the fingerprints that already existed at the base (None
-    when every finding counts, e.g. with --all-findings or a whole-repo run).
+    Returns the head result and the fingerprints that already existed at the base (None for
+    a whole-repo run). With --all-findings the old ones are kept, marked not introduced.
     """
     scope = prepared.scope
     head = backend.scan(scope.root, scope.files, context)
     wants_baseline = (
-        backend.baseline
-        and scope.mode == "diff"
-        and not prepared.options.all_findings
-        and head.error is None
-        and head.findings
+        backend.baseline and scope.mode == "diff" and head.error is None and head.findings
     )
     if not wants_baseline:
         return head, None

@@ -164,11 +164,6 @@ def test_a_finding_added_on_the_branch_is_reported(history: dict[str, Any]) -> N
     assert result["_exit"] == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="runner._scan_with_baseline skips the base scan under --all-findings, so old debt "
-    "comes back as introduced (reported to the lead; runner.py is not ours)",
-)
 @pytest.mark.slow
 def test_all_findings_shows_old_debt_marked_as_not_introduced(history: dict[str, Any]) -> None:
     by_path = {f["path"]: f for f in step(history["all"], "environment")["findings"]}
@@ -185,9 +180,6 @@ def test_all_findings_keeps_the_fingerprints_of_the_default_run(history: dict[st
     assert [f["fingerprint"] for f in same] == [new["fingerprint"]]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="same runner bug: --all-findings marks old debt as introduced"
-)
 @pytest.mark.slow
 def test_text_report_marks_pre_existing_findings(history: dict[str, Any]) -> None:
     lines = history["all text"].splitlines()

@@ -1,6 +1,6 @@
 """The readiness record and `readyterm verify`, through the real CLI.
 
-The `monitoring` and `tests` steps need no scanner, so most runs here are quick; one shared
+The `monitoring` step needs no scanner, so most runs here are quick; one shared
 run adds real semgrep findings to the record.
 """
 
@@ -31,7 +31,7 @@ from tests.conftest import GitRepo, run_cli
 
 RECORDS = ".readyterm/records"
 NAME = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{12}(-\d+)?\.yaml$")
-FAST_STEPS = "monitoring,tests"
+FAST_STEPS = "monitoring"  # the project backend only: no scanner, quick
 WEB_APP = "from flask import Flask\n\napp = Flask(__name__)\n"
 
 
@@ -105,7 +105,7 @@ def keys_anywhere(data: Any) -> set[str]:
 
 @pytest.fixture
 def web(repo: GitRepo) -> GitRepo:
-    """A change with a Flask app and no tests: monitoring and tests warnings, no scanner."""
+    """A change with a Flask app: monitoring warnings, no scanner needed."""
     repo.write("app/web.py", WEB_APP)
     repo.commit("web app")
     return repo
