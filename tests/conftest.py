@@ -14,26 +14,38 @@ import pytest
 CLI_TIMEOUT = 300
 
 
-@pytest.fixture(autouse=True)
-def _isolated_git(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Every test sees the same git identity and none of the developer's git config."""
-    home = tmp_path_factory.mktemp("home")
+def _isolate(patch: pytest.MonkeyPatch, home: Path) -> None:
+    """The same git identity for every test, none of the developer's git config, and no
+    READYTERM_* setting leaking in from the shell that runs the tests."""
     config = home / ".gitconfig"
     config.write_text(
         "[user]\n\tname = Test Dev\n\temail = dev@example.test\n"
         '[init]\n\tdefaultBranch = main\n[protocol "file"]\n\tallow = always\n'
     )
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("READYTERM_LOG_DIR", str(home / "logs"))
+    patch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    patch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    patch.setenv("READYTERM_LOG_DIR", str(home / "logs"))
     for name in list(os.environ):
-        if name.startswith("READYTERM_") and name not in (
-            "READYTERM_LOG_DIR",
-            "READYTERM_REQUIRE_DOCKER",
-        ):
-            monkeypatch.delenv(name)
+        if name.startswith("READYTERM_") and name not in _KEPT_ENV:
+            patch.delenv(name)
+
+
+_KEPT_ENV = ("READYTERM_LOG_DIR", "READYTERM_REQUIRE_DOCKER")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_git(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _isolate(monkeypatch, tmp_path_factory.mktemp("home"))
+
+
+@pytest.fixture(scope="module")
+def module_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The same isolation for repositories built once per module (shared expensive runs)."""
+    with pytest.MonkeyPatch.context() as patch:
+        _isolate(patch, tmp_path_factory.mktemp("module-home"))
+        yield
 
 
 @dataclass

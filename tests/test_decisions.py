@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,27 +30,6 @@ REASON = "staging proxy, see ADR-12"
 
 
 # --- shared helpers ------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def module_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The isolation of conftest's autouse fixture, for repositories built once per module."""
-    home = tmp_path_factory.mktemp("module-home")
-    config = home / ".gitconfig"
-    config.write_text(
-        "[user]\n\tname = Test Dev\n\temail = dev@example.test\n[init]\n\tdefaultBranch = main\n"
-    )
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GIT_CONFIG_GLOBAL", str(config))
-        patch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-        patch.setenv("READYTERM_LOG_DIR", str(home / "logs"))
-        for name in list(os.environ):
-            if name.startswith("READYTERM_") and name not in (
-                "READYTERM_LOG_DIR",
-                "READYTERM_REQUIRE_DOCKER",
-            ):
-                patch.delenv(name)
-        yield
 
 
 def feature_repo(path: Path) -> GitRepo:

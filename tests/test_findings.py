@@ -12,7 +12,6 @@ import pty
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,27 +44,6 @@ ANSI = re.compile(rb"\x1b\[")
 
 
 # --- shared helpers ------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def module_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The isolation of conftest's autouse fixture, for repositories built once per module."""
-    home = tmp_path_factory.mktemp("module-home")
-    config = home / ".gitconfig"
-    config.write_text(
-        "[user]\n\tname = Test Dev\n\temail = dev@example.test\n[init]\n\tdefaultBranch = main\n"
-    )
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GIT_CONFIG_GLOBAL", str(config))
-        patch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-        patch.setenv("READYTERM_LOG_DIR", str(home / "logs"))
-        for name in list(os.environ):
-            if name.startswith("READYTERM_") and name not in (
-                "READYTERM_LOG_DIR",
-                "READYTERM_REQUIRE_DOCKER",
-            ):
-                patch.delenv(name)
-        yield
 
 
 def new_repo(path: Path, files: dict[str, str]) -> GitRepo:

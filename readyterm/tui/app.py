@@ -254,6 +254,8 @@ class ReadytermApp(App[ExitCode]):
         argv = [*shlex.split(editor), f"+{max(finding.line, 1)}", str(target)]
         try:
             with self.suspend():
+                # The developer's own editor session: it lasts as long as they edit, so it
+                # deliberately has no timeout (the terminal is theirs until they quit it).
                 subprocess.run(argv, check=False)
         except Exception as exc:  # SuspendNotSupported in tests, a missing editor binary, ...
             self.notify(f"Could not start the editor ({exc}).", severity="error")
