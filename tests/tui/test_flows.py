@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from textual.widgets import Button
 
 from readyterm.errors import ExitCode, ScopeError
 from readyterm.result import RunResult
@@ -88,9 +89,18 @@ async def test_an_expiry_beyond_90_days_is_refused_and_a_valid_one_is_written(
         await pilot.pause()
         assert app.screen is modal
         modal.query_one("#days").value = "14"  # type: ignore[attr-defined]
-        await pilot.click("#accept")
+        # The error line can push the button below a 30-row screen: press it, not its pixels.
+        modal.query_one("#accept", Button).press()
         await settle(pilot)
-        data = yaml.safe_load((tmp_path / ".readyterm/waivers.yaml").read_text())
+        waivers = tmp_path / ".readyterm/waivers.yaml"
+        for _ in range(100):  # a loaded CI machine may need more than one settle for the write
+            if waivers.exists():
+                break
+            await pilot.pause(0.1)
+        if not waivers.exists():  # say what the modal showed instead of a bare FileNotFoundError
+            shown = [str(w.render()) for w in app.screen.query("Label, Static")]
+            raise AssertionError(f"no waivers.yaml; the screen shows: {shown}")
+        data = yaml.safe_load(waivers.read_text())
         entry = data["waivers"][0]
         assert entry["reason"] == "internal only"
         assert entry["owner"] == "dev@example.com"
