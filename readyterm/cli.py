@@ -14,13 +14,16 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
 from readyterm import __version__
 from readyterm.errors import ExitCode, ReadytermError
 from readyterm.steps import STEP_IDS
+
+if TYPE_CHECKING:
+    from readyterm.runner import RunOptions
 
 SUBCOMMANDS = ("verify", "demo", "waive", "attest", "steps")
 FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "prompt")
@@ -151,6 +154,21 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         "--write-record",
         action="store_true",
         help="write a readiness record to .readyterm/records/",
+    )
+
+
+def run_options(options: argparse.Namespace, path: Path) -> RunOptions:
+    """The run the options added by `add_run_options` ask for, at path."""
+    from readyterm.runner import RunOptions  # not at import: `--help` stays light
+
+    return RunOptions(
+        path=path,
+        base=options.base,
+        whole=options.whole,
+        steps=options.steps,
+        no_staging=options.no_staging,
+        strict=options.strict,
+        all_findings=options.all_findings,
     )
 
 

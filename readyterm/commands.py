@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 from readyterm.atomic import write_text_atomic
+from readyterm.cli import run_options
 from readyterm.config import Config, load_config
 from readyterm.decisions import (
     DEFAULT_WAIVER_DAYS,
@@ -27,7 +28,6 @@ from readyterm.reports import PLANNED_FORMATS, formatters
 from readyterm.result import RunResult
 from readyterm.runner import (
     RunFinished,
-    RunOptions,
     StepFinished,
     StepProgress,
     find_root,
@@ -59,17 +59,7 @@ def _walkthrough(options: argparse.Namespace, path: Path) -> ExitCode:
 def run_headless(options: argparse.Namespace, path: Path) -> ExitCode:
     _check_formats(options)
     _check_outputs(options)
-    prepared = prepare(
-        RunOptions(
-            path=path,
-            base=options.base,
-            whole=options.whole,
-            steps=options.steps,
-            no_staging=options.no_staging,
-            strict=options.strict,
-            all_findings=options.all_findings,
-        )
-    )
+    prepared = prepare(run_options(options, path))
     live = options.format == "text" and sys.stderr.isatty()
     cancel = threading.Event()
     events = run_checklist(prepared, cancel)

@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from readyterm.cli import run_options
 from readyterm.errors import ExitCode
-from readyterm.runner import RunOptions, prepare
+from readyterm.runner import prepare
 
 _VERDICT_LINE = {
     "ready": "READY to deploy",
@@ -18,17 +19,7 @@ _VERDICT_LINE = {
 
 def run_walkthrough(options: argparse.Namespace, path: Path) -> ExitCode:
     """Open the walkthrough on path; bad input fails before the screen opens (exit 2)."""
-    prepared = prepare(
-        RunOptions(
-            path=path,
-            base=options.base,
-            whole=options.whole,
-            steps=options.steps,
-            no_staging=options.no_staging,
-            strict=options.strict,
-            all_findings=options.all_findings,
-        )
-    )
+    prepared = prepare(run_options(options, path))
     from readyterm.tui.app import build_app
     from readyterm.tui.source import LiveSource
 
