@@ -174,6 +174,7 @@ def run_checklist(
                 rule_pack=prepared.rule_pack,
                 cancel=cancel,
                 progress=_progress_reporter(inbox, served),
+                base_content=prepared.scope.base_content,
             )
             future = pool.submit(_scan_with_baseline, backend, prepared, context)
             future.add_done_callback(_done_reporter(inbox, name))

@@ -21,6 +21,8 @@ class ScanContext:
     rule_pack: RulePack
     cancel: threading.Event = field(default_factory=threading.Event)
     progress: Callable[[str], None] = lambda message: None
+    #: A changed file's content at the base commit (None: new file, or a whole-repo run).
+    base_content: Callable[[str], bytes | None] = lambda path: None
 
 
 @dataclass
