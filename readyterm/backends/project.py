@@ -1,7 +1,12 @@
-"""Project-level heuristics for `monitoring` and `tests` (warnings by default).
+"""Project-level checks: what no single-file semgrep rule can see.
 
-These look at the change as a whole: does a web app have a health endpoint and error
-reporting, and do the tests in the change try anything but the happy path?
+- `environment`: imports the project does not declare as a dependency (Python, JS/TS).
+- `monitoring`: a web app with no health endpoint or no error reporting (Python, JS/TS).
+- `tests`: changed code without tests, tests that only walk the happy path, and changes
+  that weaken readyterm's own gate.
+
+All heuristic, so warnings by default (config can raise them). Bad input (a manifest that
+does not parse, a file that is not UTF-8) is reported or skipped, never a crash.
 """
 
 from __future__ import annotations
@@ -10,16 +15,22 @@ import re
 from pathlib import Path
 
 from readyterm.backends import ScanContext, ScanResult
+from readyterm.backends.project_common import (
+    Problem,
+    Reader,
+    finding,
+    is_diff_run,
+    problem_finding,
+    read_bytes,
+    read_text,
+)
+from readyterm.backends.project_gates import check_gates
+from readyterm.backends.project_imports import check_python_imports
+from readyterm.backends.project_js import check_js_imports
+from readyterm.backends.project_monitoring import check_monitoring
 from readyterm.findings import Finding
 from readyterm.rulepack import RulePack
 
-_WEB_FRAMEWORK = re.compile(
-    r"^\s*(from|import)\s+(flask|fastapi|django|starlette|aiohttp|sanic|tornado)\b", re.M
-)
-_HEALTH_ROUTE = re.compile(r"""["'](/health[a-z]*|/readyz|/livez|/ping|/status)["']""")
-_ERROR_REPORTING = re.compile(
-    r"\b(sentry_sdk|rollbar|bugsnag|honeybadger|opentelemetry|prometheus_client|statsd|datadog)\b"
-)
 _FAILURE_TEST = re.compile(
     r"pytest\.raises|assertRaises|side_effect|Timeout|status_code\s*==\s*[45]\d\d|"
     r"\b[45]\d\d\b|invalid|malformed|hypothesis|ConnectionError",
@@ -33,92 +44,72 @@ class ProjectBackend:
     name = "project"
 
     def steps(self, rule_pack: RulePack) -> set[str]:
-        return {"monitoring", "tests"}
+        return {"environment", "monitoring", "tests"}
 
     def scan(self, root: Path, files: list[str], context: ScanContext) -> ScanResult:
         result = ScanResult()
-        sources = [f for f in files if f.endswith(".py")]
-        texts = {f: (root / f).read_text("utf-8", errors="replace") for f in sources}
-        web = [f for f, text in texts.items() if _WEB_FRAMEWORK.search(text)]
-        if web:
-            result.findings += _monitoring(root, web[0], texts)
-        code = [f for f in sources if not _TEST_FILE.search(f)]
-        tests = [f for f in sources if _TEST_FILE.search(f)]
-        if code and not tests:
-            result.findings.append(
-                _tests_finding(
-                    code[0],
-                    "tests-missing",
-                    f"the change touches {len(code)} Python module(s) but no test file",
-                )
-            )
-        elif tests and not any(_FAILURE_TEST.search(texts[t]) for t in tests):
-            result.findings.append(
-                _tests_finding(
-                    tests[0],
-                    "tests-happy-path-only",
-                    "the tests in this change only walk the happy path: none exercises a "
-                    "failure, a timeout or bad input",
-                )
-            )
+        read_base = _base_reader(root, files, context)
+        python, problems = check_python_imports(root, files, context, read_base)
+        javascript, js_problems = check_js_imports(root, files, context)
+        result.findings += python + javascript
+        result.findings += _problems([*problems, *js_problems])
+        result.findings += check_monitoring(root, files)
+        result.findings += _tests(root, files)
+        result.findings += check_gates(root, files, context)
         return result
 
 
-def _monitoring(root: Path, app_file: str, texts: dict[str, str]) -> list[Finding]:
-    # The health route may live outside the change: look in the app's whole package.
-    package = (root / app_file).parent
-    corpus = "\n".join(texts.values()) + "\n".join(
-        p.read_text("utf-8", errors="replace") for p in sorted(package.glob("*.py"))[:200]
-    )
-    findings = []
-    if not _HEALTH_ROUTE.search(corpus):
-        findings.append(
-            _monitoring_finding(
-                app_file,
-                "no-health-endpoint",
-                "this web app has no health endpoint (/healthz, /readyz, ...)",
-                "Without one, the orchestrator keeps sending traffic to a broken instance.",
-                "Add a cheap /healthz route that checks the process and its critical dependencies.",
-            )
-        )
-    if not _ERROR_REPORTING.search(corpus):
-        findings.append(
-            _monitoring_finding(
-                app_file,
-                "no-error-reporting",
-                "this web app reports no metrics or errors to a monitoring system",
-                "Errors in production are only found when users complain.",
-                "Wire up error reporting (e.g. Sentry) and request metrics (e.g. Prometheus).",
-            )
-        )
-    return findings
+def _base_reader(root: Path, files: list[str], context: ScanContext) -> Reader | None:
+    """Reads a file as it was at the base: changed files from git, the others from disk."""
+    if not is_diff_run(context, files):
+        return None
+    changed = set(files)
+
+    def read(path: str) -> bytes | None:
+        return context.base_content(path) if path in changed else read_bytes(root, path)
+
+    return read
 
 
-def _monitoring_finding(path: str, rule: str, message: str, why: str, fix: str) -> Finding:
-    return Finding(
-        rule=rule,
-        step="monitoring",
-        severity="warning",
-        path=path,
-        line=1,
-        end_line=1,
-        message=message,
-        why=why,
-        fix=fix,
-        code="",
-    )
+def _problems(problems: list[Problem]) -> list[Finding]:
+    """Manifests the change's imports could not be checked against: shown even when the
+    change did not touch them, since they leave the change unjudged."""
+    unique = {(p.path, p.message): p for p in problems}
+    return [problem_finding(p) for p in unique.values()]
+
+
+def _tests(root: Path, files: list[str]) -> list[Finding]:
+    sources = [f for f in files if f.endswith(".py")]
+    code = [f for f in sources if not _TEST_FILE.search(f)]
+    tests = [f for f in sources if _TEST_FILE.search(f)]
+    if code and not tests:
+        return [
+            _tests_finding(
+                code[0],
+                "tests-missing",
+                f"the change touches {len(code)} Python module(s) but no test file",
+            )
+        ]
+    if tests and not any(_FAILURE_TEST.search(read_text(root, t) or "") for t in tests):
+        return [
+            _tests_finding(
+                tests[0],
+                "tests-happy-path-only",
+                "the tests in this change only walk the happy path: none exercises a "
+                "failure, a timeout or bad input",
+            )
+        ]
+    return []
 
 
 def _tests_finding(path: str, rule: str, message: str) -> Finding:
-    return Finding(
-        rule=rule,
-        step="tests",
-        severity="warning",
-        path=path,
-        line=1,
-        end_line=1,
-        message=message,
-        why="Code that was only tested on its happy path fails on the first slow service, "
+    return finding(
+        rule,
+        "tests",
+        path,
+        1,
+        message,
+        "Code that was only tested on its happy path fails on the first slow service, "
         "hostile input or full disk in production.",
-        fix="Add tests that make dependencies fail or time out and that send bad input.",
+        "Add tests that make dependencies fail or time out and that send bad input.",
     )

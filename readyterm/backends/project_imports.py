@@ -1,0 +1,328 @@
+"""`undeclared-import` for Python: imports of packages the project does not declare.
+
+Code like that only works because the author's machine happens to have the package; the
+production image installs what the manifests say and fails at import time.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from readyterm.backends import ScanContext
+from readyterm.backends.project_common import (
+    Problem,
+    Reader,
+    ancestors,
+    finding,
+    is_dev_code,
+    join,
+    normalize,
+    read_bytes,
+)
+from readyterm.backends.project_manifests import Declarations, manifest_paths, read_declarations
+from readyterm.backends.project_names import candidates, comes_with
+from readyterm.findings import Finding
+
+_GUARDS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+_NAMESPACE_ROOTS = frozenset({"google", "azure", "opentelemetry"})
+_STDLIB = frozenset(sys.stdlib_module_names) | {"__main__"}
+
+
+@dataclass(frozen=True)
+class Imported:
+    module: str  # dotted, e.g. google.cloud.storage
+    line: int
+    code: str
+
+    @property
+    def top(self) -> str:
+        return self.module.split(".")[0]
+
+
+def imports(source: bytes) -> list[Imported] | None:
+    """The absolute imports a module makes for real; None when it does not parse.
+
+    Left out, as optional or never run: imports guarded by `try: ... except ImportError`
+    (and the `else:` of such a try, and any other import of a module imported that way),
+    imports under `if TYPE_CHECKING:`, and imports under an `if` inside a function (loaded
+    only on some path, like `if backend == "trio": import trio`).
+    """
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    visitor = _Visitor(source.decode("utf-8", errors="replace").splitlines())
+    try:
+        visitor.visit(tree.body, optional=False, in_function=False)
+    except RecursionError:
+        return None
+    return [i for i in visitor.found if i.top not in visitor.optional]
+
+
+class _Visitor:
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.found: list[Imported] = []
+        #: Top-level modules imported somewhere as optional.
+        self.optional: set[str] = set()
+
+    def visit(self, body: list[ast.stmt], optional: bool, in_function: bool) -> None:
+        for node in body:
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                self._record(node, optional)
+            elif isinstance(node, ast.Try | ast.TryStar):
+                guarded = optional or any(_catches_import_error(h) for h in node.handlers)
+                self.visit(node.body, guarded, in_function)
+                for handler in node.handlers:
+                    self.visit(handler.body, guarded, in_function)
+                self.visit(node.orelse, guarded, in_function)
+                self.visit(node.finalbody, optional, in_function)
+            elif isinstance(node, ast.If):
+                skip = _is_type_checking(node.test)
+                self.visit(node.body, optional or skip or in_function, in_function)
+                self.visit(node.orelse, optional or in_function, in_function)
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                self.visit(node.body, optional, in_function=True)
+            else:
+                self._children(node, optional, in_function)
+
+    def _children(self, node: ast.stmt, optional: bool, in_function: bool) -> None:
+        for name in ("body", "orelse", "finalbody", "cases"):
+            children = getattr(node, name, None)
+            if not isinstance(children, list):
+                continue
+            self.visit([c for c in children if isinstance(c, ast.stmt)], optional, in_function)
+            for child in children:
+                if isinstance(child, ast.match_case):
+                    self.visit(child.body, optional or in_function, in_function)
+
+    def _record(self, node: ast.Import | ast.ImportFrom, optional: bool) -> None:
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif node.level == 0 and node.module:
+            modules = _dotted(node.module, node.names)
+        else:
+            return  # relative: first-party by definition
+        if optional:
+            self.optional |= {m.split(".")[0] for m in modules}
+            return
+        code = self.lines[node.lineno - 1].strip() if node.lineno <= len(self.lines) else ""
+        self.found += [Imported(m, node.lineno, code) for m in modules]
+
+
+def _dotted(module: str, names: list[ast.alias]) -> list[str]:
+    # `from google.cloud import storage` comes from google-cloud-storage: keep one level more
+    # for namespace packages; elsewhere the module is enough.
+    if module.split(".")[0] in _NAMESPACE_ROOTS and module.count(".") < 2:
+        return [f"{module}.{alias.name}" for alias in names if alias.name != "*"] or [module]
+    return [module]
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(_name_of(t) in _GUARDS for t in types)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return _name_of(test) == "TYPE_CHECKING"
+
+
+def _name_of(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
+
+
+class PythonProject:
+    """Per-folder caches of manifests and first-party names, at the head and at the base."""
+
+    def __init__(self, root: Path, read_head: Reader, read_base: Reader | None) -> None:
+        self.root = root
+        self.readers = {False: read_head, True: read_base}
+        self._listings: dict[str, list[str]] = {}
+        self._declared: dict[tuple[str, bool], Declarations] = {}
+        self._modules: dict[str, set[str]] = {}
+
+    def listing(self, folder: str) -> list[str]:
+        if folder not in self._listings:
+            names: list[str] = []
+            subfolders = ["", "requirements"]
+            for sub in subfolders:
+                try:
+                    with os.scandir(self.root / join(folder, sub)) as entries:
+                        for entry in entries:
+                            if entry.is_file():
+                                names.append(join(sub, entry.name))
+                            elif sub == "requirements" and entry.is_dir():
+                                subfolders.append(join(sub, entry.name))  # requirements/extras/
+                except OSError:
+                    pass
+            self._listings[folder] = names
+        return self._listings[folder]
+
+    def declared(self, folder: str, base: bool = False) -> Declarations:
+        key = (folder, base)
+        reader = self.readers[base]
+        if key not in self._declared:
+            paths = manifest_paths(folder, self.listing(folder))
+            self._declared[key] = (
+                read_declarations(paths, reader) if reader is not None else Declarations()
+            )
+        return self._declared[key]
+
+    def modules(self, folder: str) -> set[str]:
+        """Top-level modules and packages importable from folder (and its src/)."""
+        if folder not in self._modules:
+            names: set[str] = set()
+            for where in (folder, join(folder, "src")):
+                try:
+                    with os.scandir(self.root / where) as entries:
+                        for entry in entries:
+                            if entry.name.endswith((".py", ".pyi")) and entry.is_file():
+                                names.add(entry.name.rsplit(".", 1)[0])
+                            elif entry.is_dir() and _has_python(Path(entry.path)):
+                                names.add(entry.name)
+                except OSError:
+                    pass
+            self._modules[folder] = names
+        return self._modules[folder]
+
+
+def _has_python(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(e.name.endswith(".py") for e in entries)
+    except OSError:
+        return False
+
+
+def check_python_imports(
+    root: Path, files: list[str], context: ScanContext, read_base: Reader | None
+) -> tuple[list[Finding], list[Problem]]:
+    project = PythonProject(root, lambda path: read_bytes(root, path), read_base)
+    findings: list[Finding] = []
+    problems: list[Problem] = []
+    for path in files:
+        if context.cancel.is_set():
+            break
+        if not path.endswith(".py"):
+            continue
+        source = read_bytes(root, path)
+        found = imports(source) if source is not None else None
+        if not found:
+            continue
+        folders = ancestors(path)
+        head = [project.declared(f) for f in folders]
+        if not any(d.manifests or d.problems for d in head):
+            continue  # the project declares nothing at all: nothing to compare with
+        broken = [p for d in head for p in d.problems]
+        if broken:
+            problems += broken
+            continue
+        first_party = set().union(*(project.modules(f) for f in folders))
+        first_party |= {n.replace("-", "_") for d in head for n in d.names}
+        base = _base_view(project, folders, path, context) if read_base else None
+        findings += _judge(path, found, head, first_party, base)
+    return findings, problems
+
+
+@dataclass(frozen=True)
+class _Base:
+    tops: set[str]
+    declarations: list[Declarations]
+
+
+def _base_view(
+    project: PythonProject, folders: list[str], path: str, context: ScanContext
+) -> _Base | None:
+    """What the file imported at the base, and what was declared then (None: a new file)."""
+    source = context.base_content(path)
+    found = imports(source) if source is not None else None
+    if found is None:
+        return None
+    return _Base({i.top for i in found}, [project.declared(f, base=True) for f in folders])
+
+
+def _judge(
+    path: str,
+    found: list[Imported],
+    head: list[Declarations],
+    first_party: set[str],
+    base: _Base | None,
+) -> list[Finding]:
+    dev_code = is_dev_code(path)
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    for item in found:
+        if item.top in _STDLIB or item.top in first_party or item.top in seen:
+            continue
+        if _allowed(item.module, head, dev_code, path):
+            continue
+        seen.add(item.top)
+        introduced = base is None or not (
+            item.top in base.tops and not _allowed(item.module, base.declarations, dev_code, path)
+        )
+        findings.append(_finding(path, item, head, dev_code, introduced))
+    return findings
+
+
+def _allowed(module: str, declarations: list[Declarations], dev_code: bool, path: str) -> bool:
+    declared: set[str] = set()
+    for d in declarations:
+        declared |= d.runtime | (d.dev if dev_code else set())
+        declared |= d.build if path.endswith("setup.py") else set()
+    if any(normalize(c) in declared for c in candidates(module)):
+        return True
+    parts = module.split(".")
+    along = comes_with(declared)
+    return any(".".join(parts[:n]) in along for n in range(1, len(parts) + 1))
+
+
+def _finding(
+    path: str, item: Imported, head: list[Declarations], dev_code: bool, introduced: bool
+) -> Finding:
+    dist = candidates(item.module)[0]
+    nearest = next(d for d in head if d.manifests)
+    dev_only = any(normalize(c) in d.dev for d in head for c in candidates(item.module))
+    target = (nearest.dev_file if dev_code else nearest.runtime_file) or nearest.manifests[0]
+    if dev_only:
+        message = (
+            f"`{item.module}` is imported here, but `{dist}` is only a development dependency "
+            f"of the project"
+        )
+        why = (
+            "The production install leaves development dependencies out, so this import "
+            "fails there with ModuleNotFoundError although it works on a developer's machine."
+        )
+    else:
+        message = f"`{item.module}` is imported here, but no dependency file declares `{dist}`"
+        why = (
+            "It only works because the package happens to be installed on this machine; the "
+            "production image installs what the dependency files list and fails with "
+            "ModuleNotFoundError."
+        )
+    fix = (
+        f"Add `{dist}` (the distribution that provides `{item.top}`) to {target}"
+        + ("" if dev_code else " with the runtime dependencies")
+        + ", or remove the import."
+    )
+    return finding(
+        "undeclared-import",
+        "environment",
+        path,
+        item.line,
+        message,
+        why,
+        fix,
+        code=item.code,
+        severity="info" if dev_code else "warning",
+        introduced=introduced,
+    )
