@@ -238,6 +238,32 @@ def test_excluded_files_are_not_judged(tmp_path: Path) -> None:
     assert undeclared(scan(repo)) == [("app/new.py", 4)]
 
 
+def test_dropping_a_dependency_that_unchanged_code_still_imports_is_a_finding(
+    tmp_path: Path,
+) -> None:
+    base = {
+        "requirements.txt": "flask\nrequests\nboto3\n",
+        APP: "",
+        "app/client.py": "import requests\n\nrequests.get('https://x', timeout=5)\n",
+        "app/storage.py": "try:\n    import boto3\nexcept ImportError:\n    boto3 = None\n",
+    }
+    head = {"requirements.txt": "flask\n", "requirements-dev.txt": "requests\n"}
+    [found] = by_rule(scan(make_repo(tmp_path, base, head)), "undeclared-import")
+    assert (found.path, found.line, found.severity) == ("requirements.txt", 1, "warning")
+    assert "app/client.py:1" in found.message and "`requests`" in found.message
+
+
+def test_dropping_a_package_json_dependency_that_is_still_required_is_a_finding(
+    tmp_path: Path,
+) -> None:
+    before = json.dumps({"dependencies": {"express": "^4", "axios": "^1", "pg": "^8"}})
+    after = json.dumps({"dependencies": {"express": "^4", "pg": "^8"}})
+    base = {"package.json": before, "src/api.js": "const axios = require('axios');\n"}
+    [found] = by_rule(scan(make_repo(tmp_path, base, {"package.json": after})), "undeclared-import")
+    assert (found.path, found.severity) == ("package.json", "warning")
+    assert "src/api.js:1" in found.message
+
+
 # --- Python: broken input never crashes ------------------------------------------------------
 
 
@@ -453,6 +479,7 @@ def test_every_loosening_of_the_config_is_one_finding_at_its_line(tmp_path: Path
     repo = make_repo(tmp_path, base, {".readyterm.yaml": LOOSE_CONFIG})
     found = {f.line: f.message for f in by_rule(scan(repo), "gate-weakened")}
     assert all(f.step == "tests" for f in by_rule(scan(repo), "gate-weakened"))
+    assert by_rule(scan(repo, whole=True), "gate-weakened") == []  # nothing to compare with
     assert set(found) == {3, 4, 6, 7, 9, 11, 12, 13, 14}
     assert "'app/payments/*'" in found[3]
     assert "'ci/rules'" in found[4]

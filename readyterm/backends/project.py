@@ -18,6 +18,7 @@ from readyterm.backends import ScanContext, ScanResult
 from readyterm.backends.project_common import (
     Problem,
     Reader,
+    base_content,
     finding,
     is_diff_run,
     problem_finding,
@@ -28,6 +29,7 @@ from readyterm.backends.project_gates import check_gates
 from readyterm.backends.project_imports import check_python_imports
 from readyterm.backends.project_js import check_js_imports
 from readyterm.backends.project_monitoring import check_monitoring
+from readyterm.backends.project_removed import check_removed
 from readyterm.findings import Finding
 from readyterm.rulepack import RulePack
 
@@ -52,6 +54,7 @@ class ProjectBackend:
         python, problems = check_python_imports(root, files, context, read_base)
         javascript, js_problems = check_js_imports(root, files, context)
         result.findings += python + javascript
+        result.findings += check_removed(root, files, context, read_base)
         result.findings += _problems([*problems, *js_problems])
         result.findings += check_monitoring(root, files)
         result.findings += _tests(root, files)
@@ -66,7 +69,7 @@ def _base_reader(root: Path, files: list[str], context: ScanContext) -> Reader |
     changed = set(files)
 
     def read(path: str) -> bytes | None:
-        return context.base_content(path) if path in changed else read_bytes(root, path)
+        return base_content(context, path) if path in changed else read_bytes(root, path)
 
     return read
 

@@ -88,6 +88,14 @@ def join(folder: str, name: str) -> str:
     return f"{folder}/{name}" if folder else name
 
 
+def base_content(context: ScanContext, path: str) -> bytes | None:
+    """context.base_content, where a git failure (a timeout) means "unknown": None."""
+    try:
+        return context.base_content(path)
+    except ToolError:
+        return None
+
+
 def is_diff_run(context: ScanContext, files: list[str]) -> bool:
     """Whether files are a change against a base (not a whole-repository run).
 
@@ -98,7 +106,7 @@ def is_diff_run(context: ScanContext, files: list[str]) -> bool:
     mode = getattr(getattr(context.base_content, "__self__", None), "mode", None)
     if mode in ("diff", "all"):
         return bool(mode == "diff")
-    return any(context.base_content(path) is not None for path in files[:50])
+    return any(base_content(context, path) is not None for path in files[:50])
 
 
 class _Unknown:
@@ -114,7 +122,7 @@ def base_version(context: ScanContext, path: str) -> bytes | _Unknown | None:
     `base_content` answers for the changed files in scope only; a file the change adds and
     that the config excludes (the config file itself) is asked of git at the base commit.
     """
-    content = context.base_content(path)
+    content = base_content(context, path)
     if content is not None:
         return content
     scope = getattr(context.base_content, "__self__", None)

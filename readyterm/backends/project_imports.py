@@ -17,6 +17,7 @@ from readyterm.backends.project_common import (
     Problem,
     Reader,
     ancestors,
+    base_content,
     finding,
     is_dev_code,
     join,
@@ -244,7 +245,7 @@ def _base_view(
     project: PythonProject, folders: list[str], path: str, context: ScanContext
 ) -> _Base | None:
     """What the file imported at the base, and what was declared then (None: a new file)."""
-    source = context.base_content(path)
+    source = base_content(context, path)
     found = imports(source) if source is not None else None
     if found is None:
         return None
@@ -264,17 +265,17 @@ def _judge(
     for item in found:
         if item.top in _STDLIB or item.top in first_party or item.top in seen:
             continue
-        if _allowed(item.module, head, dev_code, path):
+        if allowed(item.module, head, dev_code, path):
             continue
         seen.add(item.top)
         introduced = base is None or not (
-            item.top in base.tops and not _allowed(item.module, base.declarations, dev_code, path)
+            item.top in base.tops and not allowed(item.module, base.declarations, dev_code, path)
         )
         findings.append(_finding(path, item, head, dev_code, introduced))
     return findings
 
 
-def _allowed(module: str, declarations: list[Declarations], dev_code: bool, path: str) -> bool:
+def allowed(module: str, declarations: list[Declarations], dev_code: bool, path: str) -> bool:
     declared: set[str] = set()
     for d in declarations:
         declared |= d.runtime | (d.dev if dev_code else set())

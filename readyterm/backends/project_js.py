@@ -198,8 +198,11 @@ class JsProject:
 
     def _read_manifest(self, path: str) -> _Manifest | None:
         data = read_bytes(self.root, path)
-        if data is None:
-            return None
+        return None if data is None else self.parse(path, data)
+
+    @staticmethod
+    def parse(path: str, data: bytes) -> _Manifest:
+        """A package.json's declared packages and name; a problem when it does not parse."""
         manifest = _Manifest(path)
         try:
             document = json.loads(data.decode("utf-8"))
