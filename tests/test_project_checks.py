@@ -159,6 +159,8 @@ def test_stdlib_first_party_relative_and_guarded_imports_are_not_findings(tmp_pa
         "import helpers\n"  # a sibling module, importable when the script runs from app/
         "import mylib\n"  # src layout
         "import svc_core\n"  # the project's own name
+        "from acme.billing import invoices\n"  # a namespace package (no __init__.py)
+        "import fastmath\n"  # a compiled extension module
         "try:\n    import ujson as json\nexcept ImportError:\n    import simplejson as json\n"
         "try:\n    import orjson\n"
         "except (ModuleNotFoundError, AttributeError):\n    orjson = None\n"
@@ -175,6 +177,8 @@ def test_stdlib_first_party_relative_and_guarded_imports_are_not_findings(tmp_pa
         APP: "",
         "app/helpers.py": "x = 1\n",
         "src/mylib/__init__.py": "",
+        "acme/billing/invoices.py": "",
+        "fastmath.cpython-311-x86_64-linux-gnu.so": b"\x7fELF\0",
     }
     repo = make_repo(tmp_path, base, {"app/service.py": code})
     assert undeclared(scan(repo)) == []

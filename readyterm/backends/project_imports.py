@@ -187,9 +187,9 @@ class PythonProject:
                 try:
                     with os.scandir(self.root / where) as entries:
                         for entry in entries:
-                            if entry.name.endswith((".py", ".pyi")) and entry.is_file():
-                                names.add(entry.name.rsplit(".", 1)[0])
-                            elif entry.is_dir() and _has_python(Path(entry.path)):
+                            if entry.name.endswith(_MODULE_SUFFIXES) and entry.is_file():
+                                names.add(entry.name.split(".")[0])  # x.cpython-311-....so: x
+                            elif entry.is_dir() and _has_python(Path(entry.path), depth=2):
                                 names.add(entry.name)
                 except OSError:
                     pass
@@ -197,12 +197,22 @@ class PythonProject:
         return self._modules[folder]
 
 
-def _has_python(folder: Path) -> bool:
+_MODULE_SUFFIXES = (".py", ".pyi", ".pyx", ".so", ".pyd")
+
+
+def _has_python(folder: Path, depth: int) -> bool:
+    """Whether a folder holds Python modules, or namespace folders that do."""
     try:
         with os.scandir(folder) as entries:
-            return any(e.name.endswith(".py") for e in entries)
+            listed = list(entries)
     except OSError:
         return False
+    if any(e.name.endswith(_MODULE_SUFFIXES) for e in listed):
+        return True
+    return depth > 1 and any(
+        e.is_dir() and not e.name.startswith(".") and _has_python(Path(e.path), depth - 1)
+        for e in listed[:50]
+    )
 
 
 def check_python_imports(
