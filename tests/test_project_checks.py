@@ -184,6 +184,22 @@ def test_stdlib_first_party_relative_and_guarded_imports_are_not_findings(tmp_pa
     assert undeclared(scan(repo)) == []
 
 
+def test_namespace_packages_are_told_apart(tmp_path: Path) -> None:
+    code = (
+        "from google.protobuf import json_format\n"
+        "from google.cloud import storage\n"
+        "from google.cloud import bigquery\n"
+        "import azure.identity\n"
+        "from opentelemetry import trace\n"
+    )
+    base = {"requirements.txt": "google-cloud-storage\nazure-storage-blob\nopentelemetry-sdk\n"}
+    findings = by_rule(scan(make_repo(tmp_path, base, {"svc.py": code})), "undeclared-import")
+    assert [(f.line, f.message.split("`")[3]) for f in findings] == [
+        (3, "google-cloud-bigquery"),
+        (4, "azure-identity"),
+    ]
+
+
 def test_a_project_that_declares_nothing_gets_no_findings(tmp_path: Path) -> None:
     repo = make_repo(tmp_path, {APP: ""}, {"app/service.py": SERVICE})
     assert undeclared(scan(repo)) == []
@@ -429,6 +445,13 @@ def test_a_package_json_that_is_not_json_gives_a_finding_not_a_crash(
         [problem] = by_rule(findings, "dependency-manifest-unreadable")
         assert problem.path == "package.json"
         assert undeclared(findings) == []
+
+
+def test_a_js_import_that_was_already_undeclared_is_old_debt(tmp_path: Path) -> None:
+    base = {"package.json": PACKAGE_JSON, "src/app.js": "const a = require('axios');\n"}
+    head = {"src/app.js": "const a = require('axios');\nconst c = require('chalk');\n"}
+    findings = by_rule(scan(make_repo(tmp_path, base, head)), "undeclared-import")
+    assert [(f.line, f.introduced) for f in findings] == [(1, False), (2, True)]
 
 
 def test_js_import_parsing() -> None:

@@ -52,7 +52,7 @@ class ProjectBackend:
         result = ScanResult()
         read_base = _base_reader(root, files, context)
         python, problems = check_python_imports(root, files, context, read_base)
-        javascript, js_problems = check_js_imports(root, files, context)
+        javascript, js_problems = check_js_imports(root, files, context, read_base)
         result.findings += python + javascript
         result.findings += check_removed(root, files, context, read_base)
         result.findings += _problems([*problems, *js_problems])

@@ -17,6 +17,7 @@ from readyterm.backends import ScanContext
 from readyterm.backends.project_common import (
     PRUNED_DIRS,
     Problem,
+    Reader,
     ancestors,
     finding,
     is_dev_code,
@@ -279,7 +280,7 @@ def _compiler_options(data: bytes | None) -> dict[str, object]:
 
 
 def check_js_imports(
-    root: Path, files: list[str], context: ScanContext
+    root: Path, files: list[str], context: ScanContext, read_base: Reader | None
 ) -> tuple[list[Finding], list[Problem]]:
     project = JsProject(root)
     findings: list[Finding] = []
@@ -313,11 +314,28 @@ def check_js_imports(
             if item.package in project.workspace_packages():
                 continue
             seen.add(item.package)
-            findings.append(_finding(path, item, manifests[0].path, is_dev_code(path)))
+            old = _old_debt(path, item.package, [m.path for m in manifests], read_base)
+            findings.append(
+                _finding(path, item, manifests[0].path, is_dev_code(path), introduced=not old)
+            )
     return findings, problems
 
 
-def _finding(path: str, item: JsImport, manifest: str, dev_code: bool) -> Finding:
+def _old_debt(path: str, package: str, manifests: list[str], read_base: Reader | None) -> bool:
+    """Whether the file already imported package at the base, undeclared then too."""
+    source = read_base(path) if read_base is not None else None
+    if source is None:
+        return False  # a new file, or a whole-repository run
+    if package not in {i.package for i in js_imports(source.decode("utf-8", errors="replace"))}:
+        return False
+    declared: set[str] = set()
+    for manifest in manifests:
+        data = read_base(manifest) if read_base is not None else None
+        declared |= JsProject.parse(manifest, data).declared if data is not None else set()
+    return package not in declared
+
+
+def _finding(path: str, item: JsImport, manifest: str, dev_code: bool, introduced: bool) -> Finding:
     command = f"npm install {'--save-dev ' if dev_code else ''}{item.package}"
     return finding(
         "undeclared-import",
@@ -332,4 +350,5 @@ def _finding(path: str, item: JsImport, manifest: str, dev_code: bool) -> Findin
         f"{'devDependencies' if dev_code else 'dependencies'} in {manifest} (`{command}`).",
         code=item.code,
         severity="info" if dev_code else "warning",
+        introduced=introduced,
     )

@@ -93,6 +93,40 @@ DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "whois": ("python-whois",),
     "Xlib": ("python-xlib",),
     "ddtrace": ("ddtrace",),
+    "elasticapm": ("elastic-apm",),
+    "pythonjsonlogger": ("python-json-logger",),
+    "websocket": ("websocket-client",),
+    "nats": ("nats-py",),
+    "factory": ("factory-boy",),
+    "hamcrest": ("PyHamcrest",),
+    "discord": ("discord.py",),
+    "telebot": ("pyTelegramBotAPI",),
+    "slack": ("slackclient",),
+    "jenkins": ("python-jenkins",),
+    "vertexai": ("google-cloud-aiplatform",),
+    "aws_cdk": ("aws-cdk-lib",),
+    "tortoise": ("tortoise-orm",),
+    "cassandra": ("cassandra-driver",),
+    "snowflake.connector": ("snowflake-connector-python",),
+    "snowflake.snowpark": ("snowflake-snowpark-python",),
+    "databricks.sql": ("databricks-sql-connector",),
+    "airflow": ("apache-airflow",),
+    "grpc_tools": ("grpcio-tools",),
+    "grpc_status": ("grpcio-status",),
+    "newspaper": ("newspaper3k",),
+    "umap": ("umap-learn",),
+    "osgeo": ("GDAL",),
+    "barcode": ("python-barcode",),
+    "pdfminer": ("pdfminer.six",),
+    "community": ("python-louvain",),
+    "weaviate": ("weaviate-client",),
+    "pinecone": ("pinecone", "pinecone-client"),
+    "rapidjson": ("python-rapidjson",),
+    "smb": ("pysmb",),
+    "winrm": ("pywinrm",),
+    "suds": ("suds-community", "suds-py3", "suds"),
+    "fpdf": ("fpdf2", "fpdf"),
+    "google.cloud.exceptions": ("google-cloud-core",),
     "opentelemetry": ("opentelemetry-api",),
     "opentelemetry.trace": ("opentelemetry-api",),
 }
@@ -156,7 +190,8 @@ def candidates(module: str) -> list[str]:
         found += DISTRIBUTIONS.get(prefix, ())
         if length > 1 and parts[0] in _NAMESPACES:
             found.append("-".join(parts[:length]))
-    found += _installed().get(parts[0], [])
+    if parts[0] not in _NAMESPACES:  # `google` maps to dozens of installed distributions
+        found += _installed().get(parts[0], [])
     found.append(parts[0])
     return list(dict.fromkeys(found))
 
