@@ -141,6 +141,12 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also report findings that existed before the change",
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="scan every file again instead of reusing results of earlier runs "
+        "(the cache lives in READYTERM_CACHE_DIR, default: the user cache folder)",
+    )
     ci.add_argument("--format", choices=FORMATS, default="text", help="stdout format")
     ci.add_argument(
         "--output",
@@ -169,6 +175,7 @@ def run_options(options: argparse.Namespace, path: Path) -> RunOptions:
         no_staging=options.no_staging,
         strict=options.strict,
         all_findings=options.all_findings,
+        use_cache=not options.no_cache,
     )
 
 

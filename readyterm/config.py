@@ -27,6 +27,8 @@ NON_CONFIG_ENV = frozenset(
         "READYTERM_LOG_DIR",
         "READYTERM_SEMGREP_BIN",
         "READYTERM_BANDIT_BIN",
+        "READYTERM_CACHE_DIR",
+        "READYTERM_CACHE_MAX_MB",
     }
 )
 
@@ -122,6 +124,8 @@ class Config(_Strict):
     timeouts: Timeouts = Field(default_factory=Timeouts)
     #: Files larger than this (bytes) are listed in scope but not scanned.
     max_file_bytes: int = Field(default=1_000_000, gt=0)
+    #: Processes a tool may run side by side (bandit shards); default: the CPUs available.
+    jobs: int | None = Field(default=None, ge=1, le=256)
     staging: StagingConfig = Field(default_factory=StagingConfig)
 
     def step(self, step_id: str) -> StepConfig:

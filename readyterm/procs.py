@@ -16,7 +16,12 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from readyterm.config import Config
 
 BUNDLED_TOOLS = frozenset({"semgrep", "bandit"})
 _POLL_SECONDS = 0.05
@@ -173,6 +178,56 @@ def resolve_executable(name: str, env: Mapping[str, str]) -> str | None:
     if name in BUNDLED_TOOLS and beside.is_file() and os.access(beside, os.X_OK):
         return str(beside)
     return shutil.which(name, path=env.get("PATH"))
+
+
+def tool_identity(name: str, env: Mapping[str, str]) -> str | None:
+    """Which build of a tool would run: its resolved file, size and mtime (an upgrade
+    rewrites them) and, for the bundled tools, the installed distribution's version."""
+    executable = resolve_executable(name, env)
+    if executable is None:
+        return None
+    try:
+        real = os.path.realpath(executable)
+        stat = os.stat(real)
+    except OSError:
+        return None
+    version = ""
+    if name in BUNDLED_TOOLS:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            version = metadata.version(name)
+    return f"{real}:{stat.st_size}:{stat.st_mtime_ns}:{version}"
+
+
+def parallel_jobs(config: Config) -> int:
+    """Processes a tool may use side by side: `jobs` in the config, else the CPUs we may use."""
+    if config.jobs is not None:
+        return config.jobs
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not on Linux
+        return max(os.cpu_count() or 1, 1)
+
+
+def shard_by_size(root: Path, names: Sequence[str], shards: int) -> list[list[str]]:
+    """Split files into shards of about equal bytes (largest first onto the lightest shard)."""
+    if shards <= 1 or len(names) <= 1:
+        return [list(names)]
+
+    sizes = {name: _size(root / name) for name in names}
+    loads = [0] * min(shards, len(names))
+    parts: list[list[str]] = [[] for _ in loads]
+    for name in sorted(names, key=sizes.__getitem__, reverse=True):
+        lightest = loads.index(min(loads))
+        parts[lightest].append(name)
+        loads[lightest] += sizes[name] or 1
+    return [sorted(part) for part in parts]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def argv_batches(names: Sequence[str], budget: int = ARGV_BUDGET) -> list[list[str]]:

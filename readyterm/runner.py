@@ -7,6 +7,7 @@ finished as soon as every backend that judges it is done. Failures come back as 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import queue
 import tempfile
 import threading
@@ -19,6 +20,8 @@ from pathlib import Path
 
 from readyterm import __version__
 from readyterm.backends import Backend, ScanContext, ScanResult, registry
+from readyterm.cache import CacheSettings, ResultCache
+from readyterm.cached_scan import scan_with_cache
 from readyterm.config import Config, load_config
 from readyterm.decisions import Attestation, WaiverEntry, load_attestations, load_waivers
 from readyterm.errors import ConfigError
@@ -41,6 +44,8 @@ class RunOptions:
     strict: bool = False
     all_findings: bool = False
     today: dt.date | None = None
+    #: Reuse per-file results of earlier runs (see readyterm.cache); --no-cache turns it off.
+    use_cache: bool = True
 
 
 @dataclass
@@ -54,6 +59,7 @@ class Prepared:
     rule_pack: RulePack
     waivers: list[WaiverEntry]
     attestations: list[Attestation]
+    cache: ResultCache = field(default_factory=lambda: ResultCache(None, 0))
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,8 @@ def prepare(options: RunOptions, environ: Mapping[str, str] | None = None) -> Pr
         raise ConfigError(
             f"--steps: unknown step id {unknown[0]!r}", hint="step ids are: " + ", ".join(STEP_IDS)
         )
+    environ = os.environ if environ is None else environ
+    cache_settings = CacheSettings.from_environment(environ, enabled=options.use_cache)
     # Config lives at the repository root; find it before the scope (which needs its globs).
     config, source = load_config(find_root(options.path), environ)
     scope = resolve_scope(options.path, config, base=options.base, whole=options.whole)
@@ -97,6 +105,8 @@ def prepare(options: RunOptions, environ: Mapping[str, str] | None = None) -> Pr
         rule_pack=load_rule_pack(scope.root, config.rules),
         waivers=load_waivers(scope.root),
         attestations=load_attestations(scope.root),
+        # Opened last: everything above can still fail with a usage error.
+        cache=ResultCache.open(cache_settings),
     )
 
 
@@ -199,6 +209,7 @@ def run_checklist(
         finally:
             if pending:  # the consumer stopped early: stop the tools before waiting for them
                 cancel.set()
+    prepared.cache.close()
     step_results = [
         finished.get(step_id) or StepResult(step_id, "skipped", plan.skipped.get(step_id, ""))
         for step_id in STEP_IDS
@@ -239,7 +250,7 @@ def _scan_with_baseline(backend: Backend, prepared: Prepared, context: ScanConte
     a whole-repo run). With --all-findings the old ones are kept, marked not introduced.
     """
     scope = prepared.scope
-    head = backend.scan(scope.root, scope.files, context)
+    head = scan_with_cache(backend, scope.root, scope.files, context, prepared.cache)
     wants_baseline = (
         backend.baseline and scope.mode == "diff" and head.error is None and head.findings
     )
@@ -261,7 +272,7 @@ def _scan_with_baseline(backend: Backend, prepared: Prepared, context: ScanConte
         context.progress(
             f"{backend.name}: comparing with {len(written)} file(s) as they were at the base"
         )
-        base = backend.scan(Path(tmp), written, context)
+        base = scan_with_cache(backend, Path(tmp), written, context, prepared.cache)
     if base.error is not None:
         head.error = f"scanning the base version failed: {base.error}"
         return head, None
@@ -300,6 +311,8 @@ def _result(
                 )
                 entry["fingerprints"].append(finding.fingerprint)  # type: ignore[attr-defined]
     notices = list(scope.notices)
+    if prepared.cache.notice:
+        notices.append(prepared.cache.notice)
     notices += [
         f"waiver for {w.describe()} expired and no longer applies"
         for w in prepared.waivers

@@ -25,12 +25,14 @@ def _isolate(patch: pytest.MonkeyPatch, home: Path) -> None:
     patch.setenv("GIT_CONFIG_GLOBAL", str(config))
     patch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     patch.setenv("READYTERM_LOG_DIR", str(home / "logs"))
+    # Each test starts with an empty result cache of its own, never the developer's.
+    patch.setenv("READYTERM_CACHE_DIR", str(home / "cache"))
     for name in list(os.environ):
         if name.startswith("READYTERM_") and name not in _KEPT_ENV:
             patch.delenv(name)
 
 
-_KEPT_ENV = ("READYTERM_LOG_DIR", "READYTERM_REQUIRE_DOCKER")
+_KEPT_ENV = ("READYTERM_LOG_DIR", "READYTERM_CACHE_DIR", "READYTERM_REQUIRE_DOCKER")
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from readyterm.config import Config
 from readyterm.findings import Finding
@@ -37,6 +37,8 @@ class ScanResult:
     skipped: str | None = None
     #: Structured facts for the record (the staging run's image, timings and probes).
     details: dict[str, Any] | None = None
+    #: Files whose outcome may differ next time (a per-file timeout): never cached.
+    transient: set[str] = field(default_factory=set)
 
 
 class Backend(Protocol):
@@ -50,6 +52,17 @@ class Backend(Protocol):
 
     def scan(self, root: Path, files: list[str], context: ScanContext) -> ScanResult:
         """Scan files (repo-relative) under root. Never raises for tool failures."""
+        ...
+
+
+@runtime_checkable
+class PerFileBackend(Backend, Protocol):
+    """A backend whose findings in a file depend only on that file: its results are cached."""
+
+    def cache_identity(self, context: ScanContext) -> str | None:
+        """Everything besides a file's path and bytes that decides what is found in it
+        (tool build, rules, settings); None when the tool is missing (nothing is cached).
+        See readyterm.cached_scan."""
         ...
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from readyterm.backends import ScanContext, ScanResult
 from readyterm.findings import Finding, Severity, read_lines, redact, secret_values
-from readyterm.procs import argv_batches, run_tool
+from readyterm.procs import argv_batches, parallel_jobs, run_tool, shard_by_size, tool_identity
 from readyterm.rulepack import RulePack
 
 STEP = "input-validation"
@@ -24,6 +26,7 @@ _SKIPPED_TESTS = ("B101", "B404", "B603", "B113", "B110", "B112")
 _SEVERITY: dict[str, Severity] = {"HIGH": "blocker", "MEDIUM": "warning", "LOW": "info"}
 _ISSUES_FOUND = 1
 _PY_SUFFIXES = (".py", ".pyw")
+_MIN_SHARD = 25  # files; below this a second bandit start-up (~0.2 s) costs more than it saves
 
 
 class BanditBackend:
@@ -33,66 +36,86 @@ class BanditBackend:
     def steps(self, rule_pack: RulePack) -> set[str]:
         return {STEP, "environment"}
 
+    def cache_identity(self, context: ScanContext) -> str | None:
+        # The skipped tests and severity mapping are code: readyterm's code identity covers them.
+        return tool_identity("bandit", os.environ)
+
     def scan(self, root: Path, files: list[str], context: ScanContext) -> ScanResult:
-        result = ScanResult()
         targets = [name for name in files if name.endswith(_PY_SUFFIXES)]
         if not targets:
-            return result
-        timeout = context.config.timeouts.bandit
-        deadline = time.monotonic() + timeout  # for the whole scan, however many batches
-        texts: dict[str, str] = {}
-        for batch in argv_batches(targets):
-            context.progress(f"bandit: scanning {_count(len(batch), 'Python file')}")
-            run = run_tool(
-                [
-                    "bandit",
-                    "--format",
-                    "json",
-                    "--quiet",
-                    # readyterm's scope decides what is judged: bandit's default excludes
-                    # match substrings, so `.github/deploy.py` or `app/CVS_export.py`
-                    # would be skipped without a word.
-                    "--exclude=",
-                    # The only inline suppression is readyterm's own, which needs a reason.
-                    "--ignore-nosec",
-                    "--skip",
-                    ",".join(_SKIPPED_TESTS),
-                    "--",
-                    *batch,
-                ],
-                timeout=max(deadline - time.monotonic(), 0.1),
-                cwd=root,
-                cancel=context.cancel,
+            return ScanResult()
+        deadline = time.monotonic() + context.config.timeouts.bandit  # for the whole scan
+        jobs = parallel_jobs(context.config)
+        # bandit is single-threaded: on a machine with several cores, shards of the files
+        # run side by side (a few files are not worth a second start-up).
+        shards = shard_by_size(root, targets, jobs if len(targets) >= _MIN_SHARD * 2 else 1)
+        batches = [batch for shard in shards for batch in argv_batches(shard)]
+        context.progress(
+            f"bandit: scanning {_count(len(targets), 'Python file')}"
+            + (f" in {len(batches)} processes" if len(batches) > 1 else "")
+        )
+        with ThreadPoolExecutor(max_workers=min(jobs, len(batches))) as pool:
+            parts = list(
+                pool.map(lambda batch: _scan_batch(root, batch, context, deadline), batches)
             )
-            if run.returncode is None:
-                result.error = run.failure(timeout)
-                return result
-            try:
-                payload = json.loads(run.stdout)
-            except ValueError:
-                payload = None
-            if not isinstance(payload, dict) or not isinstance(payload.get("results"), list):
-                result.error = (
-                    f"bandit exited with code {run.returncode} and printed no readable JSON:\n"
-                    + (run.stderr_tail() or run.stdout[-800:] or "(no output)")
-                )
-                return result
-            if run.returncode not in (0, _ISSUES_FOUND):
-                result.error = run.failure()
-                return result
-            try:
-                _collect(root, batch, payload, result, texts)
-            except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
-                result.error = (
-                    f"bandit printed JSON that readyterm does not understand "
-                    f"({type(exc).__name__}: {exc}); the bandit versions readyterm supports "
-                    "are listed in its pyproject.toml"
-                )
-                return result
-            except OSError as exc:
-                result.error = f"bandit reported a file that cannot be read: {exc}"
-                return result
+        result = ScanResult()
+        for part in parts:
+            result.findings += part.findings
+            result.incomplete.update(part.incomplete)
+            result.error = result.error or part.error
         return result
+
+
+def _scan_batch(root: Path, batch: list[str], context: ScanContext, deadline: float) -> ScanResult:
+    result = ScanResult()
+    run = run_tool(
+        [
+            "bandit",
+            "--format",
+            "json",
+            "--quiet",
+            # readyterm's scope decides what is judged: bandit's default excludes
+            # match substrings, so `.github/deploy.py` or `app/CVS_export.py`
+            # would be skipped without a word.
+            "--exclude=",
+            # The only inline suppression is readyterm's own, which needs a reason.
+            "--ignore-nosec",
+            "--skip",
+            ",".join(_SKIPPED_TESTS),
+            "--",
+            *batch,
+        ],
+        timeout=max(deadline - time.monotonic(), 0.1),
+        cwd=root,
+        cancel=context.cancel,
+    )
+    if run.returncode is None:
+        result.error = run.failure(context.config.timeouts.bandit)
+        return result
+    try:
+        payload = json.loads(run.stdout)
+    except ValueError:
+        payload = None
+    if not isinstance(payload, dict) or not isinstance(payload.get("results"), list):
+        result.error = (
+            f"bandit exited with code {run.returncode} and printed no readable JSON:\n"
+            + (run.stderr_tail() or run.stdout[-800:] or "(no output)")
+        )
+        return result
+    if run.returncode not in (0, _ISSUES_FOUND):
+        result.error = run.failure()
+        return result
+    try:
+        _collect(root, batch, payload, result, {})
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        result.error = (
+            f"bandit printed JSON that readyterm does not understand "
+            f"({type(exc).__name__}: {exc}); the bandit versions readyterm supports "
+            "are listed in its pyproject.toml"
+        )
+    except OSError as exc:
+        result.error = f"bandit reported a file that cannot be read: {exc}"
+    return result
 
 
 def _collect(

@@ -11,13 +11,15 @@ from typing import Any
 
 from readyterm.backends import ScanContext, ScanResult
 from readyterm.findings import Finding, read_lines, redact, secret_values
-from readyterm.procs import argv_batches, run_tool
+from readyterm.procs import argv_batches, run_tool, tool_identity
 from readyterm.rulepack import RuleMeta, RulePack, rule_yaml_files
 
 # Without these semgrep phones home and, behind a firewall, hangs for about 100 s.
 OFFLINE_FLAGS = ("--metrics=off", "--disable-version-check")
 OFFLINE_ENV = {"SEMGREP_ENABLE_VERSION_CHECK": "0", "SEMGREP_SEND_METRICS": "off"}
 _PER_FILE_TIMEOUT = 30
+# Per-file errors that depend on the machine's load, not on the file: never cached.
+_TRANSIENT_ERROR = re.compile(r"Timeout|OutOfMemory|Memory", re.I)
 
 
 def semgrep_env() -> dict[str, str]:
@@ -30,6 +32,13 @@ class SemgrepBackend:
 
     def steps(self, rule_pack: RulePack) -> set[str]:
         return rule_pack.steps()
+
+    def cache_identity(self, context: ScanContext) -> str | None:
+        tool = tool_identity("semgrep", semgrep_env())
+        if tool is None:
+            return None
+        settings = (context.config.max_file_bytes, _PER_FILE_TIMEOUT)
+        return f"{tool}|{context.rule_pack.version}|{settings}"
 
     def scan(self, root: Path, files: list[str], context: ScanContext) -> ScanResult:
         result = ScanResult()
@@ -117,6 +126,8 @@ def _collect(root: Path, payload: dict[str, Any], pack: RulePack, result: ScanRe
         if isinstance(err, dict) and err.get("path"):
             message = str(err.get("message") or err.get("type") or "error").strip()
             result.incomplete[str(err["path"])] = f"semgrep: {message.splitlines()[0][:200]}"
+            if _TRANSIENT_ERROR.search(str(err.get("type"))):
+                result.transient.add(str(err["path"]))
     texts: dict[str, str] = {}
     seen: set[tuple[str, str, int]] = set()
     for item in payload.get("results", []):
