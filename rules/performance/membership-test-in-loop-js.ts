@@ -68,3 +68,12 @@ export function hasAuthHeader(headers: [string, string][]) {
   // ok: membership-test-in-loop-js
   return headers.some(([name]) => ["authorization", "x-api-key"].includes(name.toLowerCase()));
 }
+
+export function matchesAllWords(nodes: { text: string; shown: boolean }[], query: string) {
+  const words = query.toLowerCase().split(/\s+/);
+  for (const node of nodes) {
+    const text = node.text.toLowerCase();
+    // ok: membership-test-in-loop-js
+    node.shown = words.every((word) => text.includes(word));
+  }
+}
