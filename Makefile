@@ -30,5 +30,10 @@ typecheck: $(STAMP)
 rules-test: $(STAMP)
 	SEMGREP_ENABLE_VERSION_CHECK=0 $(BIN)/semgrep scan --test --metrics=off --disable-version-check rules/
 
+# Downloads Django's sdist once; about 15 minutes on 2 cores. `BENCH_ARGS=--quick` skips the
+# 10k-file repo and the TUI.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/perf.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build

@@ -66,25 +66,29 @@ class BanditBackend:
         return result
 
 
+def command(targets: list[str]) -> list[str]:
+    """The bandit command line for targets (also what the benchmarks run "bandit alone")."""
+    return [
+        "bandit",
+        "--format",
+        "json",
+        "--quiet",
+        # readyterm's scope decides what is judged: bandit's default excludes match
+        # substrings, so `.github/deploy.py` or `app/CVS_export.py` would be skipped unsaid.
+        "--exclude=",
+        # The only inline suppression is readyterm's own, which needs a reason.
+        "--ignore-nosec",
+        "--skip",
+        ",".join(_SKIPPED_TESTS),
+        "--",
+        *targets,
+    ]
+
+
 def _scan_batch(root: Path, batch: list[str], context: ScanContext, deadline: float) -> ScanResult:
     result = ScanResult()
     run = run_tool(
-        [
-            "bandit",
-            "--format",
-            "json",
-            "--quiet",
-            # readyterm's scope decides what is judged: bandit's default excludes
-            # match substrings, so `.github/deploy.py` or `app/CVS_export.py`
-            # would be skipped without a word.
-            "--exclude=",
-            # The only inline suppression is readyterm's own, which needs a reason.
-            "--ignore-nosec",
-            "--skip",
-            ",".join(_SKIPPED_TESTS),
-            "--",
-            *batch,
-        ],
+        command(batch),
         timeout=max(deadline - time.monotonic(), 0.1),
         cwd=root,
         cancel=context.cancel,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,33 @@ class Imported:
     @property
     def top(self) -> str:
         return self.module.split(".")[0]
+
+
+# Import statements at the start of a line. Parsing every module with `ast` was most of a
+# whole-repo run's cost (20 s on Django), while nearly every file imports only modules that
+# are fine: a file is parsed only when one of these names something that may not be.
+_IMPORT_LINE = re.compile(
+    rb"^[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b|import[ \t]+([^\n#;]+))", re.M
+)
+# Import statements this line scan cannot see (`try: import x`, `a; import b`, `import a, \`).
+_HIDDEN_IMPORT = re.compile(rb"[:;][ \t]*(?:import|from)[ \t]|^[ \t]*import[^\n]*\\\r?$", re.M)
+
+
+def quick_imports(source: bytes) -> list[str] | None:
+    """The absolute modules named by import lines (a superset of `imports`: docstrings and
+    optional imports count too); None when an import may hide where this scan cannot see."""
+    if _HIDDEN_IMPORT.search(source):
+        return None
+    modules = []
+    for match in _IMPORT_LINE.finditer(source):
+        if match.group(1):
+            modules.append(match.group(1).decode("ascii", "replace"))
+            continue
+        for part in match.group(2).split(b","):
+            words = part.split()
+            if words and words[0] != b"(":
+                modules.append(words[0].decode("utf-8", "replace").strip("()"))
+    return modules
 
 
 def imports(source: bytes) -> list[Imported] | None:
@@ -227,9 +255,9 @@ def check_python_imports(
         if not path.endswith(".py"):
             continue
         source = read_bytes(root, path)
-        found = imports(source) if source is not None else None
-        if not found:
-            continue
+        quick = quick_imports(source) if source is not None else []
+        if source is None or quick == []:
+            continue  # no import at all
         folders = ancestors(path)
         head = [project.declared(f) for f in folders]
         if not any(d.manifests or d.problems for d in head):
@@ -240,6 +268,17 @@ def check_python_imports(
             continue
         first_party = set().union(*(project.modules(f) for f in folders))
         first_party |= {n.replace("-", "_") for d in head for n in d.names}
+        dev_code = is_dev_code(path)
+        if quick is not None and all(
+            m.split(".")[0] in _STDLIB
+            or m.split(".")[0] in first_party
+            or allowed(m, head, dev_code, path)
+            for m in quick
+        ):
+            continue  # every import line names a module that is fine: no need to parse
+        found = imports(source)
+        if not found:
+            continue
         base = _base_view(project, folders, path, context) if read_base else None
         findings += _judge(path, found, head, first_party, base)
     return findings, problems

@@ -93,40 +93,34 @@ class JsImport:
     code: str
 
 
+# Comments, quoted strings and template literals, in the order they start (one C-level scan:
+# a character loop in Python took seconds on a vendored jQuery).
+_TOKENS = re.compile(
+    r"//[^\n]*"
+    r"|/\*.*?(?:\*/|\Z)"
+    r"|'(?:\\.|[^'\\\n])*(?:'|\n|\Z)"
+    r'|"(?:\\.|[^"\\\n])*(?:"|\n|\Z)'
+    r"|`(?:\\.|[^`\\])*(?:`|\Z)",
+    re.S,
+)
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
 def strip_comments(text: str, strings: list[tuple[int, int]] | None = None) -> str:
     """Comments and template literal bodies blanked (newlines kept, so lines still count).
 
     The spans of the quoted strings that are kept go to strings, when given.
     """
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        two = text[i : i + 2]
-        if two == "//":
-            end = text.find("\n", i)
-            end = n if end < 0 else end
-            out.append(" " * (end - i))
-            i = end
-        elif two == "/*":
-            end = text.find("*/", i + 2)
-            end = n if end < 0 else end + 2
-            out.append(re.sub(r"[^\n]", " ", text[i:end]))
-            i = end
-        elif ch in "'\"`":
-            end = i + 1
-            while end < n and text[end] != ch and (ch == "`" or text[end] != "\n"):
-                end += 2 if text[end] == "\\" else 1
-            end = min(end + 1, n)
-            body = text[i:end]
-            out.append(re.sub(r"[^\n]", " ", body) if ch == "`" else body)
-            if strings is not None and ch != "`":
-                strings.append((i, end))
-            i = end
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
+
+    def blank(match: re.Match[str]) -> str:
+        token = match.group()
+        if token[0] in "'\"":
+            if strings is not None:
+                strings.append(match.span())
+            return token
+        return _NOT_NEWLINE.sub(" ", token)
+
+    return _TOKENS.sub(blank, text)
 
 
 def js_imports(text: str) -> list[JsImport]:
