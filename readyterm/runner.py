@@ -179,13 +179,7 @@ def run_checklist(
         futures: dict[str, Future[_Outcome]] = {}
         for name, backend in plan.backends.items():
             served = [s for s in plan.active if name in plan.serving[s]]
-            context = ScanContext(
-                config=prepared.config,
-                rule_pack=prepared.rule_pack,
-                cancel=cancel,
-                progress=_progress_reporter(inbox, served),
-                base_content=prepared.scope.base_content,
-            )
+            context = scan_context(prepared, cancel, _progress_reporter(inbox, served))
             future = pool.submit(_scan_with_baseline, backend, prepared, context)
             future.add_done_callback(_done_reporter(inbox, name))
             futures[name] = future
@@ -215,6 +209,24 @@ def run_checklist(
         for step_id in STEP_IDS
     ]
     yield RunFinished(_result(prepared, step_results, results))
+
+
+def scan_context(
+    prepared: Prepared,
+    cancel: threading.Event | None = None,
+    progress: Callable[[str], None] = lambda message: None,
+) -> ScanContext:
+    """What a backend may see of a prepared run."""
+    scope = prepared.scope
+    return ScanContext(
+        config=prepared.config,
+        rule_pack=prepared.rule_pack,
+        cancel=cancel or threading.Event(),
+        progress=progress,
+        base_content=scope.base_content,
+        mode=scope.mode,
+        file_at_base=scope.file_at_base if scope.base else None,
+    )
 
 
 def _done_reporter(

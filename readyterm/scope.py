@@ -58,6 +58,15 @@ class Scope:
         except GitFailed:
             return None
 
+    def file_at_base(self, path: str) -> bytes | None:
+        """Any file's content at the base commit, in scope or not (None: it did not exist)."""
+        if self.git is None or self.base is None:
+            return None
+        try:
+            return self.git.run("cat-file", "blob", f"{self.base}:{path}")
+        except GitFailed:
+            return None
+
     def digest(self) -> str:
         return content_digest(self.root, self.all_paths, self.deleted)
 

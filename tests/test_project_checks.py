@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from readyterm.backends import ScanContext
 from readyterm.backends.project import ProjectBackend
 from readyterm.backends.project_gates import weakenings
 from readyterm.backends.project_js import js_imports, package_name
 from readyterm.backends.project_manifests import requirement_name
 from readyterm.findings import Finding
 from readyterm.rulepack import load_rule_pack
-from readyterm.runner import RunOptions, prepare
+from readyterm.runner import RunOptions, prepare, scan_context
 from tests.conftest import GitRepo, run_cli
 
 Files = dict[str, str | bytes]
@@ -43,11 +42,7 @@ def make_repo(tmp_path: Path, base: Files, head: Files, commit: bool = True) -> 
 
 def scan(repo: GitRepo, whole: bool = False) -> list[Finding]:
     prepared = prepare(RunOptions(path=repo.path, whole=whole))
-    context = ScanContext(
-        config=prepared.config,
-        rule_pack=prepared.rule_pack,
-        base_content=prepared.scope.base_content,
-    )
+    context = scan_context(prepared)
     result = ProjectBackend().scan(prepared.scope.root, prepared.scope.files, context)
     assert result.error is None
     return result.findings

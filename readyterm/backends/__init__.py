@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from readyterm.config import Config
 from readyterm.findings import Finding
@@ -23,6 +23,10 @@ class ScanContext:
     progress: Callable[[str], None] = lambda message: None
     #: A changed file's content at the base commit (None: new file, or a whole-repo run).
     base_content: Callable[[str], bytes | None] = lambda path: None
+    #: "diff" when the files are a change against a base commit, "all" for a whole-repo run.
+    mode: Literal["diff", "all"] = "all"
+    #: Any file's content at the base commit, changed or not; None when there is no base.
+    file_at_base: Callable[[str], bytes | None] | None = None
 
 
 @dataclass

@@ -97,16 +97,8 @@ def base_content(context: ScanContext, path: str) -> bytes | None:
 
 
 def is_diff_run(context: ScanContext, files: list[str]) -> bool:
-    """Whether files are a change against a base (not a whole-repository run).
-
-    The context tells a file's base content but not the run's mode: the runner hands in the
-    scope's own method, whose owner knows; otherwise any changed file with a base version
-    shows that there is a base.
-    """
-    mode = getattr(getattr(context.base_content, "__self__", None), "mode", None)
-    if mode in ("diff", "all"):
-        return bool(mode == "diff")
-    return any(base_content(context, path) is not None for path in files[:50])
+    """Whether files are a change against a base (not a whole-repository run)."""
+    return context.mode == "diff"
 
 
 class _Unknown:
@@ -125,15 +117,12 @@ def base_version(context: ScanContext, path: str) -> bytes | _Unknown | None:
     content = base_content(context, path)
     if content is not None:
         return content
-    scope = getattr(context.base_content, "__self__", None)
-    git, base = getattr(scope, "git", None), getattr(scope, "base", None)
-    if git is None or not isinstance(base, str):
+    if context.file_at_base is None:
         return UNKNOWN
     try:
-        data = git.run("cat-file", "blob", f"{base}:{path}")
-    except ToolError:
+        return context.file_at_base(path)
+    except ToolError:  # git timed out or failed: as if absent, like base_content
         return None
-    return data if isinstance(data, bytes) else None
 
 
 @dataclass(frozen=True)
