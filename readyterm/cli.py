@@ -1,4 +1,4 @@
-"""Command line: `readyterm [--ci] [PATH]`, `verify`, `demo`, `waive`, `attest`, `steps`.
+"""Command line: `readyterm [--ci] [PATH]`, `verify`, `demo`, `waive`, `attest`, `steps`, `merge`.
 
 One top-level handler maps ReadytermError to its exit code and prints no traceback;
 anything unexpected is logged to a file whose path is printed.
@@ -25,7 +25,7 @@ from readyterm.steps import STEP_IDS
 if TYPE_CHECKING:
     from readyterm.runner import RunOptions
 
-SUBCOMMANDS = ("verify", "demo", "waive", "attest", "steps")
+SUBCOMMANDS = ("verify", "demo", "waive", "attest", "steps", "merge")
 FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "prompt")
 
 
@@ -147,19 +147,24 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         help="scan every file again instead of reusing results of earlier runs "
         "(the cache lives in READYTERM_CACHE_DIR, default: the user cache folder)",
     )
-    ci.add_argument("--format", choices=FORMATS, default="text", help="stdout format")
+    add_report_options(ci)
     ci.add_argument(
+        "--write-record",
+        action="store_true",
+        help="write a readiness record to .readyterm/records/",
+    )
+
+
+def add_report_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """`--format` and `--output`: how a result is reported (a run's, or a merged one)."""
+    parser.add_argument("--format", choices=FORMATS, default="text", help="stdout format")
+    parser.add_argument(
         "--output",
         action="append",
         default=[],
         type=_output_spec,
         metavar="FORMAT:PATH",
         help="also write FORMAT to PATH (repeatable)",
-    )
-    ci.add_argument(
-        "--write-record",
-        action="store_true",
-        help="write a readiness record to .readyterm/records/",
     )
 
 
@@ -236,6 +241,16 @@ def _subparser(name: str) -> argparse.ArgumentParser:
     elif name == "steps":
         parser.description = "List the checklist steps, their questions and attestation ids."
         parser.add_argument("--format", choices=("text", "json"), default="text")
+    elif name == "merge":
+        parser.description = (
+            "Merge the --format json results of CI jobs that ran different --steps into one "
+            "result: one report, one verdict and exit code. Runs no check itself."
+        )
+        parser.epilog = "exit codes: 0 ready, 1 not ready, 2 bad input, 3 a check could not run"
+        parser.add_argument(
+            "results", nargs="*", type=Path, metavar="RESULT.json", help="the jobs' results"
+        )
+        add_report_options(parser)
     return parser
 
 

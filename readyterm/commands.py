@@ -57,8 +57,7 @@ def _walkthrough(options: argparse.Namespace, path: Path) -> ExitCode:
 
 
 def run_headless(options: argparse.Namespace, path: Path) -> ExitCode:
-    _check_formats(options)
-    _check_outputs(options)
+    check_report_options(options)
     prepared = prepare(run_options(options, path))
     live = options.format == "text" and sys.stderr.isatty()
     cancel = threading.Event()
@@ -83,6 +82,17 @@ def run_headless(options: argparse.Namespace, path: Path) -> ExitCode:
     if options.write_record:
         record = write_record(prepared.scope.root, result)
         result.record = record.relative_to(prepared.scope.root).as_posix()
+    return report(result, options)
+
+
+def check_report_options(options: argparse.Namespace) -> None:
+    """`--format` and `--output` are usable: checked before any work is done."""
+    _check_formats(options)
+    _check_outputs(options)
+
+
+def report(result: RunResult, options: argparse.Namespace) -> ExitCode:
+    """Write `--output` files, print `--format` and return the result's exit code."""
     renderers = formatters()
     unwritten = []
     for fmt, target in options.output:
@@ -144,6 +154,14 @@ def _append_github_summary(result: RunResult) -> None:
             handle.write(render_github_summary(result))
     except OSError as exc:
         print(f"readyterm: could not append to GITHUB_STEP_SUMMARY: {exc}", file=sys.stderr)
+
+
+def cmd_merge(options: argparse.Namespace) -> ExitCode:
+    """One result from the JSON results of CI jobs that ran different --steps."""
+    from readyterm.merge import merge_files
+
+    check_report_options(options)
+    return report(merge_files(options.results), options)
 
 
 def cmd_verify(options: argparse.Namespace) -> ExitCode:

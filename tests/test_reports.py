@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -259,6 +262,49 @@ def test_the_ci_examples_parse_and_use_real_options() -> None:
     assert hooks[0]["id"] == "readyterm" and "--no-staging" in hooks[0]["entry"]
     precommit = yaml.safe_load((examples / "pre-commit-config.yaml").read_text())
     assert precommit["repos"][0]["hooks"][0]["id"] == "readyterm"
+
+
+def test_the_matrix_example_splits_every_step_once_and_merges_with_real_options() -> None:
+    """examples/ci/github-actions-matrix.yml: each readyterm line parses with the real CLI."""
+    from readyterm.cli import _subparser, run_parser
+
+    workflow = yaml.safe_load(
+        (HERE.parent / "examples" / "ci" / "github-actions-matrix.yml").read_text()
+    )
+    jobs = workflow["jobs"]
+    matrix = jobs["checks"]["strategy"]["matrix"]["include"]
+    assert jobs["checks"]["strategy"]["fail-fast"] is False
+    split = [step for entry in matrix for step in entry["steps"].split(",")]
+    assert sorted(split) == sorted(STEP_IDS)  # every step in exactly one job
+
+    def commands(job: dict[str, Any], entry: dict[str, str]) -> list[list[str]]:
+        lines = []
+        for step in job["steps"]:
+            run = step.get("run", "")
+            for name, value in entry.items():
+                run = run.replace("${{ matrix." + name + " }}", value)
+            run = re.sub(r"\$\{\{[^}]*\}\}", "X", run)
+            if run.startswith("readyterm "):
+                lines.append(shlex.split(run)[1:])
+        return lines
+
+    for entry in matrix:
+        [check] = commands(jobs["checks"], entry)
+        options = run_parser().parse_args(check)
+        assert options.ci and options.steps == tuple(entry["steps"].split(","))
+        assert [fmt for fmt, _ in options.output] == ["json"]
+    uploads = [s for s in jobs["checks"]["steps"] if "upload-artifact" in s.get("uses", "")]
+    assert uploads and uploads[0]["if"] == "always()"
+    report = jobs["report"]
+    assert report["needs"] == "checks" and report["if"] == "always()"
+    [merge] = commands(report, {})
+    assert merge[0] == "merge"
+    options = _subparser("merge").parse_args(merge[1:])
+    assert options.format == "github" and [fmt for fmt, _ in options.output] == ["sarif"]
+    assert [str(p) for p in options.results] == ["results/*.json"]
+    download = next(s for s in report["steps"] if "download-artifact" in s.get("uses", ""))
+    assert download["with"]["path"] == "results"
+    assert any("upload-sarif" in s.get("uses", "") for s in report["steps"])
 
 
 def test_verify_speaks_github(repo: GitRepo) -> None:
