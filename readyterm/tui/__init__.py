@@ -8,7 +8,8 @@ from pathlib import Path
 
 from readyterm.cli import run_options
 from readyterm.errors import ExitCode
-from readyterm.runner import prepare
+from readyterm.runner import find_root
+from readyterm.tui.checks import CheckServer, ProcessSource
 
 _VERDICT_LINE = {
     "ready": "READY to deploy",
@@ -18,13 +19,24 @@ _VERDICT_LINE = {
 
 
 def run_walkthrough(options: argparse.Namespace, path: Path) -> ExitCode:
-    """Open the walkthrough on path; bad input fails before the screen opens (exit 2)."""
-    prepared = prepare(run_options(options, path))
-    from readyterm.tui.app import build_app
-    from readyterm.tui.source import LiveSource
+    """Open the walkthrough on path at once; the checks run (and prepare) in a helper process.
 
-    app = build_app(LiveSource(prepared))
-    code = app.run()
+    Bad input (a bad --base, a broken config) still exits with 2 and the message, as soon as
+    the helper has found it.
+    """
+    run = run_options(options, path)
+    # Started before Textual is imported: the helper forks a single-threaded process and
+    # prepares the run on another core while this one imports Textual and draws.
+    server = CheckServer()
+    try:
+        from readyterm.tui.app import build_app
+
+        app = build_app(ProcessSource(run, server, find_root(run.path)))
+        code = app.run()
+    finally:
+        server.stop()
+    if app.fatal_error is not None:
+        raise app.fatal_error
     result = app.state.result
     if result is not None and code is not None and code != ExitCode.INTERRUPTED:
         line = f"readyterm: {_VERDICT_LINE[result.verdict]}"

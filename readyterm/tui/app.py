@@ -30,7 +30,7 @@ from readyterm.gitcmd import open_repo
 from readyterm.procs import run_tool
 from readyterm.record import write_record
 from readyterm.result import RunResult
-from readyterm.runner import Event, RunFinished, StepFinished, StepProgress, StepStarted
+from readyterm.runner import RunFinished, StepFinished, StepProgress, StepStarted
 from readyterm.steps import STEP_IDS, STEPS, STEPS_BY_ID
 from readyterm.tui.actions import ACTIONS
 from readyterm.tui.prompt import finding_prompt, step_prompt
@@ -44,7 +44,7 @@ from readyterm.tui.screens.modals import (
     WaiverModal,
 )
 from readyterm.tui.screens.walkthrough import FindingScreen, WalkthroughScreen
-from readyterm.tui.source import Snapshot, Source, code_digest
+from readyterm.tui.source import HeaderKnown, Snapshot, Source, SourceEvent
 from readyterm.tui.state import WalkState
 
 _GIT_TIMEOUT = 30
@@ -56,7 +56,7 @@ _ACTION_NAMES = frozenset(a.action for a in ACTIONS)
 class CoreEvent(Message):
     """One event of the core's run, in order; `digest` is set on RunFinished."""
 
-    def __init__(self, event: Event, steps: tuple[str, ...], digest: str = "") -> None:
+    def __init__(self, event: SourceEvent, steps: tuple[str, ...], digest: str = "") -> None:
         super().__init__()
         self.event = event
         self.steps = steps
@@ -110,6 +110,10 @@ class ReadytermApp(App[ExitCode]):
         self._cancel = threading.Event()
         self._pending_record: _PendingRecord | None = None
         self.last_error: str | None = None
+        #: A usage error of the first run (a bad --base, config): readyterm exits with it,
+        #: as if it had failed before the screen opened.
+        self.fatal_error: ReadytermError | None = None
+        self._events_seen = False
 
     # --- screens -----------------------------------------------------------------------
 
@@ -127,7 +131,7 @@ class ReadytermApp(App[ExitCode]):
     # --- running the core --------------------------------------------------------------
 
     def start_run(self, steps: tuple[str, ...] | None) -> bool:
-        if self.state.running:
+        if self.state.running or self.checks_active:
             self.notify("Checks are running: wait for them, or press c to cancel.")
             return False
         self._cancel = threading.Event()
@@ -135,6 +139,14 @@ class ReadytermApp(App[ExitCode]):
             self.state.steps[step_id].progress = "queued"
         self.run_checks(steps, self._cancel)
         return True
+
+    @property
+    def checks_active(self) -> bool:
+        """A run is under way (also while it is being prepared, before any step started)."""
+        return any(
+            w.group == "checks" and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+            for w in self.workers
+        )
 
     @work(thread=True, exit_on_error=False, group="checks")
     def run_checks(self, steps: tuple[str, ...] | None, cancel: threading.Event) -> None:
@@ -146,10 +158,7 @@ class ReadytermApp(App[ExitCode]):
                 if worker.is_cancelled:
                     cancel.set()
                     break
-                digest = ""
-                if isinstance(event, RunFinished):
-                    scope = event.result.scope
-                    digest = code_digest(self.source.root, scope.files, scope.deleted)
+                digest = self.source.digest(event.result) if isinstance(event, RunFinished) else ""
                 self.post_message(CoreEvent(event, ran, digest))
         finally:
             events.close()  # stops the tools when we left early
@@ -157,7 +166,10 @@ class ReadytermApp(App[ExitCode]):
     def on_core_event(self, message: CoreEvent) -> None:
         event = message.event
         screen = self.walkthrough
-        if isinstance(event, StepStarted):
+        self._events_seen = True
+        if isinstance(event, HeaderKnown):
+            screen.show_header(event.header)
+        elif isinstance(event, StepStarted):
             self.state.start(event.step_id)
             screen.refresh_state(event.step_id)
         elif isinstance(event, StepProgress):
@@ -190,6 +202,13 @@ class ReadytermApp(App[ExitCode]):
             return
         error = event.worker.error
         self._pending_record = None
+        # Bad input found while preparing the first run (a source that prepares after the
+        # screen opened): exit 2 with the message, as when it failed before the screen.
+        preparing = self.source.header().preparing and not self._events_seen
+        if preparing and isinstance(error, ReadytermError) and error.exit_code == ExitCode.USAGE:
+            self.fatal_error = error
+            self.exit(ExitCode.USAGE)
+            return
         for state in self.state.steps.values():
             if state.phase == "running":
                 state.phase = "done" if state.result else "waiting"

@@ -37,6 +37,18 @@ class Header:
     base: str | None
     mode: str
     files: int
+    #: The run is still being prepared (the helper is finding what changed): nothing known yet.
+    preparing: bool = False
+
+
+@dataclass(frozen=True)
+class HeaderKnown:
+    """A run has been prepared: what it covers (sent first by sources that prepare late)."""
+
+    header: Header
+
+
+SourceEvent = Event | HeaderKnown
 
 
 @dataclass(frozen=True)
@@ -58,11 +70,15 @@ class Source(Protocol):
 
     def events(
         self, steps: tuple[str, ...] | None, cancel: threading.Event
-    ) -> Generator[Event, None, None]:
+    ) -> Generator[SourceEvent, None, None]:
         """Run the checklist (only `steps` when given) and yield the core's events."""
         ...
 
     def snapshot(self) -> Snapshot: ...
+
+    def digest(self, result: RunResult) -> str:
+        """The code digest of a finished run (what a record made from it covers)."""
+        ...
 
 
 def header_of(scope: Scope | ScopeSummary, repo: str) -> Header:
@@ -120,6 +136,9 @@ class LiveSource:
         summary = scope_summary(scope)
         return Snapshot(summary, code_digest(scope.root, summary.files, summary.deleted))
 
+    def digest(self, result: RunResult) -> str:
+        return code_digest(self.root, result.scope.files, result.scope.deleted)
+
 
 class FixedSource:
     """A result made by hand: deterministic pictures and snapshot tests, no scanning."""
@@ -150,3 +169,6 @@ class FixedSource:
     def snapshot(self) -> Snapshot:
         scope = self.result.scope
         return Snapshot(scope, scope.digest)
+
+    def digest(self, result: RunResult) -> str:
+        return code_digest(self.root, result.scope.files, result.scope.deleted)

@@ -26,6 +26,9 @@ from readyterm.tui.widgets.summary import SummaryPane
 def header_content(header: Header, state: WalkState) -> Content:
     """One line, most important first: it is cut at the right on a narrow terminal."""
     parts = [Content.assemble(("readyterm ", "bold $accent"), (header.repo, "bold"))]
+    if header.preparing:
+        parts.append(Content.styled("◔ finding what to check…", "$text-muted"))
+        return Content(" · ").join(parts)
     running = state.running
     if running:
         parts.append(Content.styled(f"◔ {len(running)} running", "bold $accent"))
@@ -92,6 +95,11 @@ class WalkthroughScreen(Screen[None]):
     @property
     def selected_finding(self) -> Finding | None:
         return self.step_pane.selected_finding if self.selected_step else None
+
+    def show_header(self, header: Header) -> None:
+        """What the run covers, once it has been prepared."""
+        self.header_info = header
+        self.query_one("#header", Static).update(header_content(self.header_info, self.state))
 
     def refresh_state(self, step_id: str | None = None) -> None:
         """Redraw after the state changed (one step, or everything)."""

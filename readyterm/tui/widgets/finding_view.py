@@ -81,6 +81,7 @@ class FindingView(Static):
     def __init__(self, *, around: int = 3, id: str | None = None) -> None:
         super().__init__(id=id)
         self.around = around
+        self._shown: tuple[object, ...] | None = None
 
     def show(
         self,
@@ -90,8 +91,13 @@ class FindingView(Static):
         secrets: list[Finding] | None = None,
     ) -> None:
         if finding is None:
-            self.update(Text(hint, style="dim"))
+            # Moving through running steps shows the same (empty) hint again and again: an
+            # update would re-layout and repaint the pane for no change.
+            if self._shown != (hint,):
+                self._shown = (hint,)
+                self.update(Text(hint, style="dim"))
             return
+        self._shown = None  # a finding's file may have changed: always drawn afresh
         dark = self.app.current_theme.dark
         colours = theme_colours(self)
         self.update(render_finding(root, finding, colours, dark, self.around, secrets))

@@ -1,0 +1,64 @@
+"""The checks' helper process: events come back in order, bad input keeps its exit code."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from readyterm.errors import ExitCode
+from readyterm.runner import RunFinished, RunOptions, StepFinished, find_root
+from readyterm.tui.checks import CheckServer, HelperError, ProcessSource
+from readyterm.tui.source import HeaderKnown
+from tests.conftest import GitRepo
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_run_through_the_helper_prepares_first_then_reports_every_step(repo: GitRepo) -> None:
+    repo.write("app/views.py", "from flask import Flask\n\napp = Flask(__name__)\n")
+    repo.commit("add a view")
+    options = RunOptions(path=repo.path, steps=("monitoring",), no_staging=True)
+    server = CheckServer()
+    try:
+        source = ProcessSource(options, server, find_root(repo.path))
+        assert source.header().preparing
+        events = list(source.events(None, threading.Event()))
+        assert isinstance(events[0], HeaderKnown)
+        assert source.header() == events[0].header and source.header().files == 1
+        assert isinstance(events[-1], RunFinished)
+        finished = {e.result.id for e in events if isinstance(e, StepFinished)}
+        assert "monitoring" in finished
+        assert source.digest(events[-1].result)  # computed in the helper
+        # The helper serves the next run too (a re-run of one step).
+        again = list(source.events(("monitoring",), threading.Event()))
+        assert isinstance(again[-1], RunFinished)
+    finally:
+        server.stop()
+    assert not server._process.is_alive()
+
+
+def test_bad_input_found_by_the_helper_keeps_its_message_hint_and_exit_code(
+    repo: GitRepo,
+) -> None:
+    options = RunOptions(path=repo.path, base="no-such-ref", no_staging=True)
+    server = CheckServer()
+    try:
+        source = ProcessSource(options, server, find_root(repo.path))
+        with pytest.raises(HelperError) as caught:
+            list(source.events(None, threading.Event()))
+        assert caught.value.exit_code == ExitCode.USAGE
+        assert "no-such-ref" in caught.value.message and caught.value.hint
+    finally:
+        server.stop()
+
+
+def test_stopping_the_helper_mid_run_ends_it(repo: GitRepo) -> None:
+    options = RunOptions(path=repo.path, whole=True, no_staging=True)
+    server = CheckServer()
+    source = ProcessSource(options, server, find_root(repo.path))
+    events = source.events(None, threading.Event())
+    assert isinstance(next(events), HeaderKnown)
+    events.close()  # the app quit while the tools ran
+    server.stop()
+    assert not server._process.is_alive()
