@@ -331,23 +331,28 @@ def _result(
         if w.expired(today)
     ]
     return RunResult(
-        scope=ScopeSummary(
-            mode=scope.mode,
-            base=scope.base,
-            head=scope.head,
-            files=scope.all_paths,
-            base_ref=scope.base_ref,
-            branch=scope.branch,
-            skipped=dict(scope.skipped),
-            deleted=list(scope.deleted),
-            digest=scope.digest(),
-        ),
+        scope=scope_summary(scope),
         steps=steps,
         strict=prepared.options.strict,
         notices=notices,
         waivers_applied=sorted(applied.values(), key=lambda w: (str(w["owner"]), str(w["reason"]))),
         attestations=[a.model_dump() for a in prepared.attestations],
         tool_versions=versions,
+    )
+
+
+def scope_summary(scope: Scope) -> ScopeSummary:
+    """What a result says about its scope (the digest reads every file in scope)."""
+    return ScopeSummary(
+        mode=scope.mode,
+        base=scope.base,
+        head=scope.head,
+        files=scope.all_paths,
+        base_ref=scope.base_ref,
+        branch=scope.branch,
+        skipped=dict(scope.skipped),
+        deleted=list(scope.deleted),
+        digest=scope.digest(),
     )
 
 

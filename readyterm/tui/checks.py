@@ -31,7 +31,7 @@ from typing import Any
 
 from readyterm.errors import ExitCode, ReadytermError
 from readyterm.result import RunResult
-from readyterm.runner import Event, RunFinished, RunOptions, prepare, run_checklist
+from readyterm.runner import Event, RunFinished, RunOptions, prepare, run_checklist, scope_summary
 from readyterm.steps import STEP_IDS
 from readyterm.tui.source import (
     Header,
@@ -39,7 +39,6 @@ from readyterm.tui.source import (
     Snapshot,
     code_digest,
     header_of,
-    scope_summary,
 )
 
 #: How long the app waits for the helper to stop its tools when it quits.

@@ -21,6 +21,7 @@ from readyterm.runner import (
     StepStarted,
     prepare,
     run_checklist,
+    scope_summary,
 )
 from readyterm.scope import Scope, content_digest
 from readyterm.steps import STEP_IDS
@@ -88,20 +89,6 @@ def header_of(scope: Scope | ScopeSummary, repo: str) -> Header:
 
 def code_digest(root: Path, files: list[str], deleted: list[str]) -> str:
     return content_digest(root, [f for f in files if not f.startswith(DECISIONS_DIR)], deleted)
-
-
-def scope_summary(scope: Scope) -> ScopeSummary:
-    return ScopeSummary(
-        mode=scope.mode,
-        base=scope.base,
-        head=scope.head,
-        files=scope.all_paths,
-        base_ref=scope.base_ref,
-        branch=scope.branch,
-        skipped=dict(scope.skipped),
-        deleted=list(scope.deleted),
-        digest=scope.digest(),
-    )
 
 
 class LiveSource:
