@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -111,10 +112,13 @@ def _meta(file: Path, raw: Any) -> RuleMeta:
     )
 
 
-def rule_yaml_files(pack: RulePack) -> list[Path]:
+def rule_yaml_files(pack: RulePack, steps: Collection[str] | None = None) -> list[Path]:
+    """The pack's rule files; with steps, only those holding a rule of one of those steps
+    (a run of some steps, e.g. one job of a CI matrix, does not pay for the others)."""
+    wanted = None if steps is None else {r.source for r in pack.rules.values() if r.step in steps}
     return [
         file
         for folder in pack.folders
         for file in sorted(folder.rglob("*"))
-        if file.suffix in (".yaml", ".yml")
+        if file.suffix in (".yaml", ".yml") and (wanted is None or str(file) in wanted)
     ]

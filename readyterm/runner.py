@@ -12,7 +12,7 @@ import queue
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Collection, Generator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -179,7 +179,7 @@ def run_checklist(
         futures: dict[str, Future[_Outcome]] = {}
         for name, backend in plan.backends.items():
             served = [s for s in plan.active if name in plan.serving[s]]
-            context = scan_context(prepared, cancel, _progress_reporter(inbox, served))
+            context = scan_context(prepared, cancel, _progress_reporter(inbox, served), served)
             future = pool.submit(_scan_with_baseline, backend, prepared, context)
             future.add_done_callback(_done_reporter(inbox, name))
             futures[name] = future
@@ -215,8 +215,9 @@ def scan_context(
     prepared: Prepared,
     cancel: threading.Event | None = None,
     progress: Callable[[str], None] = lambda message: None,
+    steps: Collection[str] | None = None,
 ) -> ScanContext:
-    """What a backend may see of a prepared run."""
+    """What a backend may see of a prepared run, judging steps (None: all it can)."""
     scope = prepared.scope
     return ScanContext(
         config=prepared.config,
@@ -226,6 +227,7 @@ def scan_context(
         base_content=scope.base_content,
         mode=scope.mode,
         file_at_base=scope.file_at_base if scope.base else None,
+        steps=None if steps is None else frozenset(steps),
     )
 
 

@@ -125,3 +125,30 @@ def test_a_semgrep_without_the_engine_falls_back_to_the_classic_one(
     calls = (tmp_path / "calls.log").read_text().split()
     expected = ["experimental", "classic"] if engine == "experimental" else ["classic"]
     assert calls == expected
+
+
+def test_a_run_of_some_steps_gives_semgrep_only_their_rules_and_caches_them_apart(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    repo.write("app/client.py", "import requests\n\n\ndef f(url):\n    return requests.get(url)\n")
+    repo.commit("client")
+    log = tmp_path / "argv.log"
+    wrapper = tmp_path / "semgrep"
+    wrapper.write_text(f'#!/bin/sh\necho "$@" >> "{log}"\nexec "{SEMGREP}" "$@"\n')
+    wrapper.chmod(0o755)
+    env = {"READYTERM_SEMGREP_BIN": str(wrapper), "READYTERM_CACHE_DIR": str(tmp_path / "c")}
+
+    def run(*steps: str) -> dict[str, Any]:
+        done = run_cli("--ci", "--no-staging", "--format", "json", *steps, cwd=repo.path, env=env)
+        assert done.returncode in (0, 1), done.stderr
+        result: dict[str, Any] = json.loads(done.stdout)
+        return result
+
+    run("--steps", "logging")
+    configs = [arg for arg in log.read_text().split() if arg.endswith(".yaml")]
+    assert configs and all("/rules/logging/" in c for c in configs)
+
+    # The logging-only entries in the cache must not stand in for a run of every step.
+    result = run()
+    step = next(s for s in result["steps"] if s["id"] == "error-handling")
+    assert [f["rule"] for f in step["findings"]] == ["http-request-without-timeout"]

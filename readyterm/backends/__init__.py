@@ -25,6 +25,8 @@ class ScanContext:
     base_content: Callable[[str], bytes | None] = lambda path: None
     #: "diff" when the files are a change against a base commit, "all" for a whole-repo run.
     mode: Literal["diff", "all"] = "all"
+    #: The steps this backend judges in this run (None: all it can).
+    steps: frozenset[str] | None = None
     #: Any file's content at the base commit, changed or not; None when there is no base.
     file_at_base: Callable[[str], bytes | None] | None = None
 

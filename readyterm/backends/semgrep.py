@@ -38,13 +38,16 @@ class SemgrepBackend:
         if tool is None:
             return None
         settings = (context.config.max_file_bytes, _PER_FILE_TIMEOUT)
-        return f"{tool}|{context.rule_pack.version}|{settings}"
+        steps = sorted(context.steps) if context.steps is not None else "all"
+        return f"{tool}|{context.rule_pack.version}|{steps}|{settings}"
 
     def scan(self, root: Path, files: list[str], context: ScanContext) -> ScanResult:
         result = ScanResult()
         if not files:
             return result
-        rule_files = rule_yaml_files(context.rule_pack)
+        rule_files = rule_yaml_files(context.rule_pack, context.steps)
+        if not rule_files:
+            return result
         timeout = context.config.timeouts.semgrep
         deadline = time.monotonic() + timeout  # for the whole scan, however many batches
         experimental = context.config.semgrep_engine == "experimental"
