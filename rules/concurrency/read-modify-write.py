@@ -1,0 +1,96 @@
+import redis
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from sqlalchemy import select, update
+
+from .models import Account, Article, Product
+from .db import SessionLocal
+
+r = redis.Redis.from_url("redis://cache:6379/0")
+
+
+def withdraw(account_id, amount):
+    account = Account.objects.get(pk=account_id)
+    # ruleid: read-modify-write
+    account.balance = account.balance - amount
+    account.save()
+
+
+def count_view(article):
+    # ruleid: read-modify-write
+    article.views += 1
+    article.save(update_fields=["views"])
+
+
+def reserve(product_id, qty):
+    with SessionLocal() as session:
+        product = session.get(Product, product_id)
+        # ruleid: read-modify-write
+        product.stock -= qty
+        session.commit()
+
+
+def hit(key):
+    # ruleid: read-modify-write
+    r.set(key, int(r.get(key) or 0) + 1)
+
+
+def hit_cache(key):
+    # ruleid: read-modify-write
+    current = cache.get(key, 0)
+    cache.set(key, current + 1, timeout=3600)
+
+
+def withdraw_ok(account_id, amount):
+    # ok: read-modify-write
+    Account.objects.filter(pk=account_id).update(balance=F("balance") - amount)
+
+
+def count_view_ok(article):
+    # ok: read-modify-write
+    article.views = F("views") + 1
+    article.save(update_fields=["views"])
+
+
+def withdraw_locked(account_id, amount):
+    with transaction.atomic():
+        account = Account.objects.select_for_update().get(pk=account_id)
+        # ok: read-modify-write
+        account.balance -= amount
+        account.save()
+
+
+def reserve_ok(product_id, qty):
+    with SessionLocal() as session:
+        # ok: read-modify-write
+        session.execute(update(Product).where(Product.id == product_id).values(stock=Product.stock - qty))
+        session.commit()
+
+
+def reserve_locked(product_id, qty):
+    with SessionLocal() as session:
+        product = session.execute(select(Product).where(Product.id == product_id).with_for_update()).scalar_one()
+        # ok: read-modify-write
+        product.stock -= qty
+        session.commit()
+
+
+def hit_ok(key):
+    # ok: read-modify-write
+    return r.incr(key)
+
+
+def cached_profile(key, load):
+    # ok: read-modify-write
+    value = cache.get(key)
+    if value is None:
+        value = load()
+        cache.set(key, value, timeout=300)
+    return value
+
+
+def rename(article, title):
+    # ok: read-modify-write
+    article.title = title.strip()
+    article.save()
