@@ -124,6 +124,8 @@ class Config(_Strict):
     timeouts: Timeouts = Field(default_factory=Timeouts)
     #: Files larger than this (bytes) are listed in scope but not scanned.
     max_file_bytes: int = Field(default=1_000_000, gt=0)
+    #: Also judge vendored copies (vendor/, third_party/) and minified bundles.
+    judge_vendored: bool = False
     #: semgrep's compiled engine starts ~10x faster with the same findings; classic on request.
     semgrep_engine: Literal["experimental", "classic"] = "experimental"
     #: Processes a tool may run side by side (bandit shards); default: the CPUs available.

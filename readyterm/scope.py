@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,6 +22,13 @@ ALWAYS_EXCLUDED = (f"{RECORDS_DIR}/*",)
 _PRUNED_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
 _SUBMODULE_MODE = "160000"
 _SNIFF_BYTES = 8192
+# Code nobody in this repository writes: vendored copies and minified bundles. Judging it is
+# noise (nobody here fixes jQuery) and slow (semgrep spends its per-rule timeout on each
+# 300 KB one-line bundle). `judge_vendored: true` in the config judges it anyway.
+_VENDORED = re.compile(r"(^|/)(vendor|vendors|third_party|third-party|bower_components)/")
+_MINIFIED_NAME = re.compile(r"[.-]min\.[cm]?(js|css)$|\.bundle\.[cm]?js$|\.map$")
+_SCRIPT_SUFFIXES = (".js", ".mjs", ".cjs", ".css")
+_MINIFIED_LINE = 2000  # characters: a line this long in a script's first 8 KB is generated
 
 
 @dataclass
@@ -285,12 +293,26 @@ def _skip_reason(root: Path, name: str, config: Config, submodule: bool) -> str 
         if info.st_size > config.max_file_bytes:
             return f"larger than max_file_bytes ({info.st_size} > {config.max_file_bytes})"
         with path.open("rb") as handle:
-            if b"\0" in handle.read(_SNIFF_BYTES):
-                return "binary"
+            head = handle.read(_SNIFF_BYTES)
+        if b"\0" in head:
+            return "binary"
+        if not config.judge_vendored:
+            return _generated_reason(name, head)
     except FileNotFoundError:
         return "gone"
     except OSError as exc:
         return f"unreadable: {exc.strerror}"
+    return None
+
+
+def _generated_reason(name: str, head: bytes) -> str | None:
+    if _VENDORED.search(name):
+        return "vendored code (set judge_vendored: true to judge it)"
+    if _MINIFIED_NAME.search(name) or (
+        name.endswith(_SCRIPT_SUFFIXES)
+        and max((len(line) for line in head.split(b"\n")), default=0) >= _MINIFIED_LINE
+    ):
+        return "minified or generated code (set judge_vendored: true to judge it)"
     return None
 
 

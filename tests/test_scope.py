@@ -741,8 +741,30 @@ def test_include_and_exclude_globs(repo: GitRepo) -> None:
         (("nothing/*",), ()): [],
     }
     for (include, exclude), expected in cases.items():
-        config = Config(include=list(include), exclude=list(exclude))
+        # judge_vendored: these cases are about globs, and vendor/ is skipped by default.
+        config = Config(include=list(include), exclude=list(exclude), judge_vendored=True)
         assert scope_of(repo.path, config).files == expected, (include, exclude)
+
+
+def test_vendored_and_minified_code_is_listed_but_not_judged(repo: GitRepo) -> None:
+    bundle = "var a=1;" * 400  # one 3200-character line, as minifiers write
+    repo.write("static/vendor/jquery.js", "function $(){}\n")
+    repo.write("third_party/lib/util.py", "X = 1\n")
+    repo.write("static/app.min.js", "var a=1;\n")
+    repo.write("static/app.js.map", "{}\n")
+    repo.write("static/bundle.js", bundle + "\n")
+    repo.write("static/app.js", "export function main() {\n  return 1;\n}\n")
+    repo.write("app/vendors.py", "VENDORS = []\n")  # a name, not a vendored folder
+
+    scope = scope_of(repo.path, whole=True)
+
+    assert "static/app.js" in scope.files and "app/vendors.py" in scope.files
+    for name in ("static/vendor/jquery.js", "third_party/lib/util.py"):
+        assert scope.skipped[name].startswith("vendored code"), name
+    for name in ("static/app.min.js", "static/app.js.map", "static/bundle.js"):
+        assert scope.skipped[name].startswith("minified or generated code"), name
+    judged = scope_of(repo.path, Config(judge_vendored=True), whole=True)
+    assert "static/bundle.js" in judged.files and "static/vendor/jquery.js" in judged.files
 
 
 def test_exclude_also_hides_deletions(repo: GitRepo) -> None:
