@@ -101,3 +101,15 @@ def make_tree(root: Path):
     if root.exists():
         # ok: check-then-act-file
         shutil.rmtree(root / "cache", ignore_errors=True)
+
+
+def delete_name(name):
+    try:
+        if os.path.isdir(name):
+            # ok: check-then-act-file
+            os.rmdir(name)
+        else:
+            # ok: check-then-act-file
+            os.remove(name)
+    except FileNotFoundError:
+        pass
