@@ -113,3 +113,19 @@ def delete_name(name):
             os.remove(name)
     except FileNotFoundError:
         pass
+
+
+def create_project_file(path, content, overwrite=False):
+    if os.path.exists(path) and not overwrite:
+        raise FileExistsError(path)
+    # ruleid: check-then-act-file
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(content)
+
+
+def ensure_cache_dir(folder):
+    if os.path.isdir(folder):
+        return folder
+    # ruleid: check-then-act-file
+    os.makedirs(folder, 0o700)
+    return folder

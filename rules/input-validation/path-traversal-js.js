@@ -1,4 +1,5 @@
 const fs = require("fs");
+const { readFile } = require("fs/promises");
 const path = require("path");
 const express = require("express");
 
@@ -58,4 +59,11 @@ app.get("/ok/report/:id", (req, res) => {
 app.get("/ok/static", (req, res) => {
   // ok: path-traversal-js
   res.sendFile(path.join(__dirname, "public", "index.html"));
+});
+
+app.get("/notes/:file", async (req, res) => {
+  const { file } = req.params;
+  // ruleid: path-traversal-js
+  const text = await readFile(path.join(FILES_DIR, "notes", file), "utf8");
+  res.type("text").send(text);
 });
