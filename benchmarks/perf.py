@@ -193,7 +193,18 @@ def _tui(repo: Path, env: dict[str, str]) -> dict[str, Any]:
         return {"skipped": "needs benchmarks/tui_latency.py and tmux"}
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         done = subprocess.run(
-            [sys.executable, str(script), "--repo", str(repo), "--json", out.name],
+            [
+                sys.executable,
+                str(script),
+                "--repo",
+                str(repo),
+                "--runs",
+                "1",
+                "--max-presses",
+                "60",
+                "--json",
+                out.name,
+            ],
             env=env,
             capture_output=True,
             text=True,
