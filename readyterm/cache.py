@@ -225,9 +225,11 @@ class ResultCache:
                 marks = ",".join("?" * len(chunk))
                 self._db.execute(f"DELETE FROM results WHERE key IN ({marks})", chunk)
         self.stats.evicted += len(doomed)
-        # Give the freed pages back to the file system, so the bound holds on disk too.
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self._db.execute("VACUUM")
+        # Give the freed pages back to the file system, so the bound holds on disk too. A
+        # concurrent run reading the cache can make this busy: then the next eviction does it.
+        with contextlib.suppress(sqlite3.OperationalError):
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._db.execute("VACUUM")
 
     def _give_up(self, what: str, exc: BaseException) -> None:
         self._close()
