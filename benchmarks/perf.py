@@ -57,8 +57,9 @@ RSS_WRAPPER = (
     "import os, resource, sys\n"
     "from readyterm.cli import main\n"
     "code = main(sys.argv[1:])\n"
+    "own = resource.getrusage(resource.RUSAGE_SELF)\n"
     "with open(os.environ['BENCH_RSS_FILE'], 'w') as out:\n"
-    "    out.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+    "    out.write(f'{own.ru_maxrss} {own.ru_utime + own.ru_stime}')\n"
     "sys.exit(code)\n"
 )
 
@@ -112,6 +113,7 @@ def _whole(repo: Path, env: dict[str, str], runs: int) -> dict[str, Any]:
     ready = [_readyterm(repo, env, "--all", "--no-cache") for _ in range(runs)]
     seconds = statistics.median(r[0] for r in ready)
     rss_mb = max(r[1] for r in ready) / 1024
+    own_cpu = statistics.median(r[2] for r in ready)
     slowest = max(semgrep, bandit)
     return {
         "semgrep_alone": semgrep,
@@ -120,6 +122,7 @@ def _whole(repo: Path, env: dict[str, str], runs: int) -> dict[str, Any]:
         "readyterm": seconds,
         "ratio": seconds / slowest,
         "rss_mb": rss_mb,
+        "own_cpu_s": own_cpu,
     }
 
 
@@ -220,8 +223,8 @@ def _tui(repo: Path, env: dict[str, str]) -> dict[str, Any]:
 # Running things
 
 
-def _readyterm(repo: Path, env: dict[str, str], *args: str) -> tuple[float, int]:
-    """Seconds and readyterm's own peak RSS (KiB) for one headless run."""
+def _readyterm(repo: Path, env: dict[str, str], *args: str) -> tuple[float, int, float]:
+    """Seconds, readyterm's own peak RSS (KiB) and own CPU seconds for one headless run."""
     with tempfile.NamedTemporaryFile(prefix="readyterm-rss-") as rss:
         seconds = _timed(
             [sys.executable, "-c", RSS_WRAPPER, "--ci", "--no-staging", "--format", "json", *args],
@@ -229,7 +232,8 @@ def _readyterm(repo: Path, env: dict[str, str], *args: str) -> tuple[float, int]
             {**env, "BENCH_RSS_FILE": rss.name},
             ok=(0, 1, 3),  # 3: a check could not run fully, e.g. a file semgrep timed out on
         )
-        return seconds, int(Path(rss.name).read_text() or 0)
+        rss_kib, cpu = (Path(rss.name).read_text() or "0 0").split()
+        return seconds, int(rss_kib), float(cpu)
 
 
 def _timed(argv: list[str], cwd: Path, env: dict[str, str], ok: Sequence[int] = (0, 1)) -> float:
@@ -428,6 +432,7 @@ def _report(f: dict[str, Any]) -> str:
         f"<= {TARGETS['whole']} | {verdict(whole['ratio'] <= TARGETS['whole'])} |",
         f"| readyterm peak RSS (MB) | {whole['rss_mb']:.0f} | | <= {TARGETS['rss_mb']} | "
         f"{verdict(whole['rss_mb'] <= TARGETS['rss_mb'])} |",
+        f"| readyterm's own CPU time (s) | {whole['own_cpu_s']:.1f} | | | |",
     ]
     for count, c in change.items():
         lines += [

@@ -27,8 +27,8 @@ BUNDLED_TOOLS = frozenset({"semgrep", "bandit"})
 _POLL_SECONDS = 0.05
 _GRACE_SECONDS = 2.0
 _TAIL_LINES = 12
-#: Bytes of file names per invocation, far below ARG_MAX (2 MiB with its environment).
-ARGV_BUDGET = 200_000
+#: Most bytes of file names per invocation (ARG_MAX is 2 MiB on Linux, with the environment).
+ARGV_BUDGET = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -230,8 +230,13 @@ def _size(path: Path) -> int:
         return 0
 
 
-def argv_batches(names: Sequence[str], budget: int = ARGV_BUDGET) -> list[list[str]]:
-    """Split file arguments so no command line comes near the kernel's ARG_MAX."""
+def argv_batches(names: Sequence[str], budget: int | None = None) -> list[list[str]]:
+    """Split file arguments so no command line comes near the kernel's ARG_MAX.
+
+    As few batches as fit: each one is another tool start-up, run one after the other.
+    """
+    if budget is None:
+        budget = _argv_budget()
     batches: list[list[str]] = [[]]
     size = 0
     for name in names:
@@ -242,6 +247,16 @@ def argv_batches(names: Sequence[str], budget: int = ARGV_BUDGET) -> list[list[s
         batches[-1].append(name)
         size += cost
     return batches
+
+
+def _argv_budget() -> int:
+    """Bytes of file names per command: half of ARG_MAX less the environment, at most 1 MB."""
+    try:
+        arg_max = os.sysconf("SC_ARG_MAX")
+    except (ValueError, OSError, AttributeError):
+        arg_max = 256_000
+    environment = sum(len(k) + len(v) + 2 for k, v in os.environ.items())
+    return max(min(ARGV_BUDGET, arg_max // 2 - environment), 32_000)
 
 
 def _override_variable(name: str) -> str:

@@ -74,22 +74,33 @@ def check_monitoring(root: Path, files: list[str]) -> list[Finding]:
 
 
 def _python(root: Path, files: list[str]) -> list[Finding]:
-    texts = {f: t for f in files if f.endswith(".py") and (t := read_text(root, f)) is not None}
-    web = [f for f, text in texts.items() if _WEB_FRAMEWORK.search(text)]
-    if not web:
+    # One file at a time: holding every file of a whole-repo run (and their concatenation)
+    # took 165 MB on Django.
+    app_file = None
+    health = reporting = False
+    for name in files:
+        text = read_text(root, name) if name.endswith(".py") else None
+        if text is None:
+            continue
+        if app_file is None and _WEB_FRAMEWORK.search(text):
+            app_file = name
+        health = health or bool(_HEALTH_ROUTE.search(text))
+        reporting = reporting or bool(_ERROR_REPORTING.search(text))
+    if app_file is None:
         return []
-    app_file = web[0]
     # The health route may live outside the change: look in the app's whole package.
-    package = (root / app_file).parent
-    corpus = "\n".join(texts.values()) + "\n".join(
-        p.read_text("utf-8", errors="replace") for p in sorted(package.glob("*.py"))[:200]
-    )
+    for path in sorted((root / app_file).parent.glob("*.py"))[:200]:
+        if health and reporting:
+            break
+        text = path.read_text("utf-8", errors="replace")
+        health = health or bool(_HEALTH_ROUTE.search(text))
+        reporting = reporting or bool(_ERROR_REPORTING.search(text))
     return _findings(
         app_file,
         1,
         "",
-        health=bool(_HEALTH_ROUTE.search(corpus)),
-        reporting=bool(_ERROR_REPORTING.search(corpus)),
+        health=health,
+        reporting=reporting,
         examples=("Sentry (sentry-sdk)", "Prometheus (prometheus_client)"),
     )
 
