@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
@@ -25,6 +26,9 @@ _ENVIRONMENTAL = re.compile(
     re.I,
 )
 _STEP = re.compile(r"^Step \d+/\d+ : .*")
+# The legacy builder commits a layer image per step (" ---> 1a2b3c4d5e6f"); a build that
+# fails, times out or is cancelled leaves the new ones behind, untagged and unlabelled.
+_LAYER = re.compile(r"^\s*---> ([0-9a-f]{12,64})\s*$")
 
 
 @dataclass
@@ -59,6 +63,8 @@ def build_image(
     lines: list[str] = []
     step: str | None = None
     image_id: str | None = None
+    created: list[str] = []  # layers this build made (not reused from the cache)
+    reused = False
     stream = client.api.build(
         path=str(context),
         dockerfile=dockerfile,
@@ -72,8 +78,10 @@ def build_image(
     try:
         for chunk in stream:
             if cancel.is_set():
+                _remove_layers(client, created)
                 raise BuildCancelled("the image build was cancelled")
             if time.monotonic() - started > timeout:
+                _remove_layers(client, created)
                 return BuildOutcome(
                     None,
                     tag,
@@ -90,10 +98,17 @@ def build_image(
                     progress(line)
                     if _STEP.match(line):
                         step = line
+                    if "---> Using cache" in line:
+                        reused = True
+                    elif layer := _LAYER.match(line):
+                        if not reused:
+                            created.append(layer.group(1))
+                        reused = False
             if "aux" in chunk and isinstance(chunk["aux"], dict):
                 image_id = chunk["aux"].get("ID", image_id)
             if "error" in chunk or "errorDetail" in chunk:
                 message = str(chunk.get("error") or chunk["errorDetail"].get("message", ""))
+                _remove_layers(client, created)
                 return BuildOutcome(
                     None,
                     tag,
@@ -109,6 +124,14 @@ def build_image(
     if image_id is None:
         image_id = client.images.get(tag).id
     return BuildOutcome(image_id, tag, time.monotonic() - started, log_tail=lines[-_LOG_TAIL:])
+
+
+def _remove_layers(client: docker.DockerClient, layers: list[str]) -> None:
+    """Remove the layer images a build that did not finish made, newest first. Never forced:
+    a layer another image still uses stays."""
+    for layer in reversed(layers):
+        with contextlib.suppress(docker.errors.DockerException):
+            client.images.remove(layer, noprune=False)
 
 
 @dataclass(frozen=True)

@@ -50,11 +50,27 @@ def _ours(kind: str) -> list[str]:
     return done.stdout.split()
 
 
+def _dangling() -> list[str]:
+    done = subprocess.run(
+        ["docker", "images", "-q", "--filter", "dangling=true"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    return done.stdout.split()
+
+
 @pytest.fixture
 def no_leftovers(docker_engine: None) -> Iterator[None]:
-    """After the test, nothing readyterm created may remain; then sweep for safety anyway."""
+    """After the test, nothing readyterm created may remain; then sweep for safety anyway.
+
+    Untagged layers of a build that did not finish carry no label: they count when new.
+    """
+    dangling_before = set(_dangling())
     yield
-    containers, images = _ours("containers"), _ours("images")
+    containers = _ours("containers")
+    images = _ours("images") + [i for i in _dangling() if i not in dangling_before]
     if containers:
         subprocess.run(["docker", "rm", "-f", "-v", *containers], capture_output=True, timeout=60)
     if images:
