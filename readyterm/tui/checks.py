@@ -31,7 +31,7 @@ from typing import Any
 
 from readyterm.errors import ExitCode, ReadytermError
 from readyterm.result import RunResult
-from readyterm.runner import Event, RunFinished, RunOptions, prepare, run_checklist, scope_summary
+from readyterm.runner import Event, RunFinished, RunOptions, prepare, run_checklist
 from readyterm.steps import STEP_IDS
 from readyterm.tui.source import (
     Header,
@@ -39,6 +39,7 @@ from readyterm.tui.source import (
     Snapshot,
     code_digest,
     header_of,
+    snapshot_of,
 )
 
 #: How long the app waits for the helper to stop its tools when it quits.
@@ -250,9 +251,7 @@ class ProcessSource:
             events.close()
 
     def snapshot(self) -> Snapshot:
-        scope = prepare(self.options).scope
-        summary = scope_summary(scope)
-        return Snapshot(summary, code_digest(scope.root, summary.files, summary.deleted))
+        return snapshot_of(self.options)
 
     def digest(self, result: RunResult) -> str:
         return self.server.last_digest

@@ -87,6 +87,13 @@ def header_of(scope: Scope | ScopeSummary, repo: str) -> Header:
     return Header(repo, scope.branch, scope.base_ref, scope.base, scope.mode, len(files))
 
 
+def snapshot_of(options: RunOptions) -> Snapshot:
+    """The scope as it is now and the digest of its code, for the summary and the record."""
+    scope = prepare(options).scope
+    summary = scope_summary(scope)
+    return Snapshot(summary, code_digest(scope.root, summary.files, summary.deleted))
+
+
 def code_digest(root: Path, files: list[str], deleted: list[str]) -> str:
     return content_digest(root, [f for f in files if not f.startswith(DECISIONS_DIR)], deleted)
 
@@ -119,9 +126,7 @@ class LiveSource:
             events.close()
 
     def snapshot(self) -> Snapshot:
-        scope = prepare(self.options).scope
-        summary = scope_summary(scope)
-        return Snapshot(summary, code_digest(scope.root, summary.files, summary.deleted))
+        return snapshot_of(self.options)
 
     def digest(self, result: RunResult) -> str:
         return code_digest(self.root, result.scope.files, result.scope.deleted)
