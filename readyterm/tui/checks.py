@@ -44,6 +44,8 @@ from readyterm.tui.source import (
 
 #: How long the app waits for the helper to stop its tools when it quits.
 _STOP_SECONDS = 15.0
+#: Added to the helper's niceness, and so to its tools': they yield the CPU to the screen.
+_HELPER_NICENESS = 10
 
 
 class HelperError(ReadytermError):
@@ -66,6 +68,7 @@ def _serve(conn: Connection, apps_end: Connection) -> None:
     apps_end.close()  # a forked copy of it: kept open, the app closing its own went unseen
     with contextlib.suppress(OSError):  # no SIGINT/SIGHUP from the app's terminal
         os.setsid()
+    _yield_cpu_to_screen()
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
@@ -99,6 +102,19 @@ def _serve(conn: Connection, apps_end: Connection) -> None:
         current[0] = cancel
         if not _run(conn, options, steps, cancel):
             break
+
+
+def _yield_cpu_to_screen() -> None:
+    """Lower the helper's priority (its tools inherit it): key presses come before scans.
+
+    On a machine whose cores semgrep and bandit fill, the screen otherwise waits its turn at
+    every wake-up. Linux schedules each session (autogroup) as a whole, and the helper has a
+    session of its own, so its niceness alone changes nothing there: the group's is set too.
+    """
+    with contextlib.suppress(OSError):
+        os.nice(_HELPER_NICENESS)
+    with contextlib.suppress(OSError), open("/proc/self/autogroup", "w") as group:
+        group.write(str(_HELPER_NICENESS))
 
 
 def _run(

@@ -61,7 +61,7 @@ class WalkthroughScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(header_content(self.header_info, self.state), id="header")
         with Horizontal(id="body"):
-            yield Checklist(self.state, id="checklist")
+            yield Checklist(self.state, on_move=self.show_selected, id="checklist")
             with ContentSwitcher(initial="step", id="detail"):
                 yield StepPane(self.root, self.state, id="step")
                 yield SummaryPane(id="summary")
@@ -121,10 +121,6 @@ class WalkthroughScreen(Screen[None]):
 
     def show_summary(self) -> None:
         self.checklist.highlighted = self.checklist.get_option_index(SUMMARY_ID)
-        self.show_selected()
-
-    @on(OptionList.OptionHighlighted, "#checklist")
-    def _step_highlighted(self) -> None:
         self.show_selected()
 
     @on(OptionList.OptionSelected, "#checklist")

@@ -52,7 +52,8 @@ class StepPane(Vertical):
         self.state = state
         self.query_one("#step-info", Static).update(self._info(state))
         findings = state.result.findings if state.result else []
-        if findings != self._rows or not same_step:
+        # An empty table stays as it is: clearing it again costs a layout pass per key.
+        if findings != self._rows or (not same_step and findings):
             self._fill(findings, previous)
         self._show_selected()
 
