@@ -23,7 +23,7 @@ from readyterm.errors import ExitCode, ReadytermError
 from readyterm.steps import STEP_IDS
 
 if TYPE_CHECKING:
-    from readyterm.runner import RunOptions
+    from readyterm.events import RunOptions
 
 SUBCOMMANDS = ("verify", "demo", "waive", "attest", "steps", "merge")
 FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "prompt")
@@ -106,9 +106,9 @@ def _detach_stdout() -> None:
 
 
 def _dispatch(args: list[str]) -> ExitCode:
-    from readyterm import commands
-
     if args and args[0] in SUBCOMMANDS:
+        from readyterm import commands
+
         name, rest = args[0], args[1:]
         parser = _subparser(name)
         options = parser.parse_args(rest)
@@ -116,7 +116,20 @@ def _dispatch(args: list[str]) -> ExitCode:
         result: ExitCode = handler(options)
         return result
     options = run_parser().parse_args(args)
+    if not options.ci and interactive():
+        # Straight to the walkthrough: its first frame waits for every import made here,
+        # and its checks' helper process imports the scanning code itself, on another core.
+        from readyterm.tui import run_walkthrough
+
+        return run_walkthrough(options, options.path)
+    from readyterm import commands
+
     return commands.cmd_run(options)
+
+
+def interactive() -> bool:
+    """Both ends are a terminal: the walkthrough can run (else the headless run does)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -170,7 +183,7 @@ def add_report_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup
 
 def run_options(options: argparse.Namespace, path: Path) -> RunOptions:
     """The run the options added by `add_run_options` ask for, at path."""
-    from readyterm.runner import RunOptions  # not at import: `--help` stays light
+    from readyterm.events import RunOptions  # not at import: `--help` stays light
 
     return RunOptions(
         path=path,

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 from readyterm.atomic import write_text_atomic
-from readyterm.cli import run_options
+from readyterm.cli import interactive, run_options
 from readyterm.config import Config, load_config
 from readyterm.decisions import (
     DEFAULT_WAIVER_DAYS,
@@ -48,7 +48,7 @@ def cmd_run(options: argparse.Namespace) -> ExitCode:
 
 def _walkthrough(options: argparse.Namespace, path: Path) -> ExitCode:
     """The TUI when both ends are a terminal; otherwise the headless run, with a note."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not interactive():
         print(NOT_A_TERMINAL, file=sys.stderr)
         return run_headless(options, path)
     from readyterm.tui import run_walkthrough

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from readyterm.errors import ConfigError
+from readyterm.gitcmd import DEFAULT_GIT_TIMEOUT
 from readyterm.steps import STEP_IDS
 
 CONFIG_FILE = ".readyterm.yaml"
@@ -59,7 +60,7 @@ class Timeouts(_Strict):
     # Finite and at most a day: an infinite or astronomic timeout overflows the timers.
     semgrep: float = Field(default=900, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False)
     bandit: float = Field(default=900, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False)
-    git: float = Field(default=60, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False)
+    git: float = Field(default=DEFAULT_GIT_TIMEOUT, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False)
     docker: float = Field(default=600, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False)
 
 

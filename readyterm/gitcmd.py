@@ -161,6 +161,17 @@ def _is_git_dir(folder: Path) -> bool:
         return False
 
 
+#: Seconds a git command may take, until the config (which can set another) has been read.
+DEFAULT_GIT_TIMEOUT = 60.0
+
+
+def find_root(path: Path) -> Path:
+    """The work tree root containing path, or path itself when it is no git repository."""
+    path = path.resolve()
+    repo = open_repo(path, DEFAULT_GIT_TIMEOUT) if path.is_dir() else None
+    return repo.root if repo else path
+
+
 def open_repo(path: Path, timeout: float) -> Git | None:
     """The repository containing path, or None when path is no git work tree.
 

@@ -25,27 +25,19 @@ from readyterm.cached_scan import scan_with_cache
 from readyterm.config import Config, load_config
 from readyterm.decisions import Attestation, WaiverEntry, load_attestations, load_waivers
 from readyterm.errors import ConfigError
+from readyterm.events import Event as Event
+from readyterm.events import RunFinished as RunFinished
+from readyterm.events import RunOptions as RunOptions
+from readyterm.events import StepFinished as StepFinished
+from readyterm.events import StepProgress as StepProgress
+from readyterm.events import StepStarted as StepStarted
 from readyterm.findings import with_fingerprints
-from readyterm.gitcmd import open_repo
+from readyterm.gitcmd import find_root as find_root
 from readyterm.result import RunResult, ScopeSummary, StepResult
 from readyterm.rulepack import RulePack, load_rule_pack
 from readyterm.scope import Scope, resolve_scope
 from readyterm.steps import STEP_IDS
 from readyterm.triage import judge_step
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    path: Path
-    base: str | None = None
-    whole: bool = False
-    steps: tuple[str, ...] | None = None
-    no_staging: bool = False
-    strict: bool = False
-    all_findings: bool = False
-    today: dt.date | None = None
-    #: Reuse per-file results of earlier runs (see readyterm.cache); --no-cache turns it off.
-    use_cache: bool = True
 
 
 @dataclass
@@ -60,30 +52,6 @@ class Prepared:
     waivers: list[WaiverEntry]
     attestations: list[Attestation]
     cache: ResultCache = field(default_factory=lambda: ResultCache(None, 0))
-
-
-@dataclass(frozen=True)
-class StepStarted:
-    step_id: str
-
-
-@dataclass(frozen=True)
-class StepProgress:
-    step_id: str
-    message: str
-
-
-@dataclass(frozen=True)
-class StepFinished:
-    result: StepResult
-
-
-@dataclass(frozen=True)
-class RunFinished:
-    result: RunResult
-
-
-Event = StepStarted | StepProgress | StepFinished | RunFinished
 
 
 def prepare(options: RunOptions, environ: Mapping[str, str] | None = None) -> Prepared:
@@ -108,13 +76,6 @@ def prepare(options: RunOptions, environ: Mapping[str, str] | None = None) -> Pr
         # Opened last: everything above can still fail with a usage error.
         cache=ResultCache.open(cache_settings),
     )
-
-
-def find_root(path: Path) -> Path:
-    """The work tree root containing path, or path itself when it is no git repository."""
-    path = path.resolve()
-    repo = open_repo(path, Config().timeouts.git) if path.is_dir() else None
-    return repo.root if repo else path
 
 
 @dataclass

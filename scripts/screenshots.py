@@ -22,7 +22,8 @@ from readyterm.demo import write_demo
 from readyterm.runner import RunOptions, prepare
 from readyterm.tui.app import ReadytermApp, build_app
 from readyterm.tui.fixture import demo_result, write_demo_files
-from readyterm.tui.source import FixedSource, LiveSource
+from readyterm.tui.live import LiveSource
+from readyterm.tui.source import FixedSource
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 SIZE = (120, 36)

@@ -89,3 +89,24 @@ def test_a_headless_run_never_imports_textual(repo: GitRepo) -> None:
     assert outcome["leaked"] == []
     # --ci ran (ready), verify found no record (2), steps listed them (0): nothing crashed.
     assert outcome["codes"] == [0, 2, 0], done.stdout
+
+
+def test_the_walkthroughs_process_imports_no_scanning_code() -> None:
+    """Its first frame waits for every import: the helper process imports the scanners.
+
+    What the app's process loads on the way to its first frame (the command line, the
+    walkthrough, the app) leaves the runner, the backends, the config and record models
+    and their libraries to the checks' helper, and to the moment a dialog needs them.
+    """
+    done = run_python(
+        """
+        import json, sys
+        import readyterm.cli, readyterm.tui, readyterm.tui.app
+        scanning = ("readyterm.runner", "readyterm.backends", "readyterm.config",
+                    "readyterm.record", "readyterm.decisions", "readyterm.scope",
+                    "readyterm.cache", "pydantic", "jsonschema", "yaml", "sqlite3")
+        print(json.dumps(sorted(m for m in scanning if m in sys.modules)))
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []

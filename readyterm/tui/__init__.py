@@ -8,7 +8,7 @@ from pathlib import Path
 
 from readyterm.cli import run_options
 from readyterm.errors import ExitCode
-from readyterm.runner import find_root
+from readyterm.gitcmd import find_root
 from readyterm.tui.checks import CheckServer, ProcessSource
 
 _VERDICT_LINE = {

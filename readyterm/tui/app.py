@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -24,28 +24,27 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from readyterm.decisions import Attestation, WaiverEntry, add_attestation, add_waiver
 from readyterm.errors import ExitCode, ReadytermError
+from readyterm.events import RunFinished, StepFinished, StepProgress, StepStarted
 from readyterm.gitcmd import open_repo
 from readyterm.procs import run_tool
-from readyterm.record import write_record
 from readyterm.result import RunResult
-from readyterm.runner import RunFinished, StepFinished, StepProgress, StepStarted
 from readyterm.steps import STEP_IDS, STEPS, STEPS_BY_ID
 from readyterm.tui.actions import ACTIONS
 from readyterm.tui.prompt import finding_prompt, step_prompt
 from readyterm.tui.screens.modals import (
-    AttestModal,
     ErrorModal,
     HelpModal,
     PromptModal,
     RecordChoice,
     RecordModal,
-    WaiverModal,
 )
 from readyterm.tui.screens.walkthrough import FindingScreen, WalkthroughScreen
 from readyterm.tui.source import HeaderKnown, Snapshot, Source, SourceEvent
 from readyterm.tui.state import WalkState
+
+if TYPE_CHECKING:
+    from readyterm.decisions import Attestation, WaiverEntry
 
 _GIT_TIMEOUT = 30
 #: How often a record is re-attempted when files keep changing while it re-checks them.
@@ -306,12 +305,16 @@ class ReadytermApp(App[ExitCode]):
             return
         assert finding is not None
         today = self.today or dt.datetime.now(dt.UTC).date()
+        from readyterm.tui.screens.decision_modals import WaiverModal  # pydantic: not at start
+
         modal = WaiverModal(finding, self._identity(), today)  # type: ignore[arg-type]
         self.push_screen(modal, self._save_waiver)
 
     def _save_waiver(self, entry: WaiverEntry | None) -> None:
         if entry is None:
             return
+        from readyterm.decisions import add_waiver  # pydantic, yaml: not for the first frame
+
         try:
             add_waiver(self.source.root, entry)
         except ReadytermError as exc:
@@ -335,11 +338,15 @@ class ReadytermApp(App[ExitCode]):
             if item["step"] == step.id
         }
         now = self._now().strftime("%Y-%m-%dT%H:%M:%SZ")
+        from readyterm.tui.screens.decision_modals import AttestModal
+
         self.push_screen(AttestModal(step, answers, self._identity(), now), self._save_attestations)
 
     def _save_attestations(self, entries: list[Attestation] | None) -> None:
         if not entries:
             return
+        from readyterm.decisions import add_attestation  # pydantic, yaml: not for the first frame
+
         try:
             for entry in entries:
                 add_attestation(self.source.root, entry)
@@ -410,6 +417,8 @@ class ReadytermApp(App[ExitCode]):
     @work(thread=True, exit_on_error=False, group="record")
     def write_record_file(self, result: RunResult, choice: RecordChoice) -> None:
         root = self.source.root
+        from readyterm.record import write_record  # jsonschema: not for the first frame
+
         path = write_record(root, result)
         relative = path.relative_to(root).as_posix()
         note = ""

@@ -5,9 +5,10 @@ every Python file for the project checks) holds the GIL for long stretches; in t
 process that made key presses wait hundreds of milliseconds while the steps ran, and
 preparing the run (the scope, the rule packs) delayed the first frame by seconds on a big
 repository. Here the app only draws: `CheckServer` forks a helper before Textual is
-imported (the process is still single-threaded, and readyterm's core is already imported,
-so the helper costs no imports), and the helper prepares and runs each run the app asks
-for, sending the core's events back over a pipe.
+imported (the process is still single-threaded), and the helper prepares and runs each run
+the app asks for, sending the core's events back over a pipe. Neither side imports what it
+does not use: the helper imports the scanning code (runner, backends, config models) on
+another core while the app imports Textual and draws its first frame.
 
 The helper leaves the terminal alone (its own session, stdio on /dev/null). It stops its
 tools when the app cancels, quits or dies: the app's end of the pipe closing is the signal.
@@ -30,17 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from readyterm.errors import ExitCode, ReadytermError
+from readyterm.events import Event, RunFinished, RunOptions
 from readyterm.result import RunResult
-from readyterm.runner import Event, RunFinished, RunOptions, prepare, run_checklist
 from readyterm.steps import STEP_IDS
-from readyterm.tui.source import (
-    Header,
-    HeaderKnown,
-    Snapshot,
-    code_digest,
-    header_of,
-    snapshot_of,
-)
+from readyterm.tui.source import Header, HeaderKnown, Snapshot, header_of
 
 #: How long the app waits for the helper to stop its tools when it quits.
 _STOP_SECONDS = 15.0
@@ -122,6 +116,11 @@ def _run(
 ) -> bool:
     """One run, its events sent as they come; False when the app went away."""
     try:
+        # Here, not at the top: the app's process never needs the scanning code, and the
+        # helper imports it on its own core while the app imports Textual and draws.
+        from readyterm.runner import prepare, run_checklist
+        from readyterm.tui.live import code_digest
+
         prepared = prepare(replace(options, steps=steps or options.steps))
         conn.send(("event", HeaderKnown(header_of(prepared.scope, prepared.scope.root.name))))
         events = run_checklist(prepared, cancel)
@@ -267,6 +266,8 @@ class ProcessSource:
             events.close()
 
     def snapshot(self) -> Snapshot:
+        from readyterm.tui.live import snapshot_of  # in a worker, when a record is written
+
         return snapshot_of(self.options)
 
     def digest(self, result: RunResult) -> str:

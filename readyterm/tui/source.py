@@ -1,30 +1,24 @@
 """Where the walkthrough's results come from: the real core, or a fixed result for pictures.
 
-No Textual here: the app's worker iterates `Source.events` in a thread.
+No Textual here: the app's worker iterates `Source.events` in a thread. Nor the scanning
+code: the app's process imports this before its first frame (the real core's sources are
+in `live` and `checks`, which import the runner where it runs).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Generator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from readyterm.events import Event, RunFinished, StepFinished, StepStarted
 from readyterm.result import RunResult, ScopeSummary
-from readyterm.runner import (
-    Event,
-    Prepared,
-    RunFinished,
-    RunOptions,
-    StepFinished,
-    StepStarted,
-    prepare,
-    run_checklist,
-    scope_summary,
-)
-from readyterm.scope import Scope, content_digest
 from readyterm.steps import STEP_IDS
+
+if TYPE_CHECKING:
+    from readyterm.scope import Scope
 
 #: readyterm's own decision files: writing one must not make the scanned code look changed.
 DECISIONS_DIR = ".readyterm/"
@@ -83,53 +77,8 @@ class Source(Protocol):
 
 
 def header_of(scope: Scope | ScopeSummary, repo: str) -> Header:
-    files = scope.all_paths if isinstance(scope, Scope) else scope.files
+    files = scope.files if isinstance(scope, ScopeSummary) else scope.all_paths
     return Header(repo, scope.branch, scope.base_ref, scope.base, scope.mode, len(files))
-
-
-def snapshot_of(options: RunOptions) -> Snapshot:
-    """The scope as it is now and the digest of its code, for the summary and the record."""
-    scope = prepare(options).scope
-    summary = scope_summary(scope)
-    return Snapshot(summary, code_digest(scope.root, summary.files, summary.deleted))
-
-
-def code_digest(root: Path, files: list[str], deleted: list[str]) -> str:
-    return content_digest(root, [f for f in files if not f.startswith(DECISIONS_DIR)], deleted)
-
-
-class LiveSource:
-    """The real checks. Each run prepares afresh, so new waivers and attestations count."""
-
-    def __init__(self, prepared: Prepared) -> None:
-        self._first: Prepared | None = prepared
-        self.options: RunOptions = prepared.options
-        self.root = prepared.scope.root
-        self._header = header_of(prepared.scope, self.root.name)
-
-    def header(self) -> Header:
-        return self._header
-
-    def selected_steps(self) -> tuple[str, ...]:
-        return self.options.steps or STEP_IDS
-
-    def events(
-        self, steps: tuple[str, ...] | None, cancel: threading.Event
-    ) -> Generator[Event, None, None]:
-        prepared, self._first = self._first, None
-        if prepared is None or steps is not None:
-            prepared = prepare(replace(self.options, steps=steps or self.options.steps))
-        events = run_checklist(prepared, cancel)
-        try:
-            yield from events
-        finally:
-            events.close()
-
-    def snapshot(self) -> Snapshot:
-        return snapshot_of(self.options)
-
-    def digest(self, result: RunResult) -> str:
-        return code_digest(self.root, result.scope.files, result.scope.deleted)
 
 
 class FixedSource:
@@ -163,4 +112,6 @@ class FixedSource:
         return Snapshot(scope, scope.digest)
 
     def digest(self, result: RunResult) -> str:
+        from readyterm.tui.live import code_digest
+
         return code_digest(self.root, result.scope.files, result.scope.deleted)

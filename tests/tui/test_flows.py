@@ -15,14 +15,8 @@ from readyterm.result import RunResult
 from readyterm.runner import Event
 from readyterm.tui.app import build_app
 from readyterm.tui.fixture import demo_result, write_demo_files
-from readyterm.tui.screens.modals import (
-    AttestModal,
-    ErrorModal,
-    HelpModal,
-    PromptModal,
-    RecordModal,
-    WaiverModal,
-)
+from readyterm.tui.screens.decision_modals import AttestModal, WaiverModal
+from readyterm.tui.screens.modals import ErrorModal, HelpModal, PromptModal, RecordModal
 from readyterm.tui.screens.walkthrough import FindingScreen
 from readyterm.tui.source import FixedSource, Header, Snapshot
 from tests.tui.helpers import fixture_app, settle

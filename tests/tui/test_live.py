@@ -15,9 +15,10 @@ import yaml
 from readyterm.config import Config
 from readyterm.runner import RunOptions, prepare
 from readyterm.tui.app import build_app
-from readyterm.tui.screens.modals import AttestModal, RecordModal, WaiverModal
+from readyterm.tui.live import LiveSource
+from readyterm.tui.screens.decision_modals import AttestModal, WaiverModal
+from readyterm.tui.screens.modals import RecordModal
 from readyterm.tui.screens.walkthrough import FindingScreen
-from readyterm.tui.source import LiveSource
 from readyterm.verify import verify
 from tests.conftest import GitRepo
 from tests.tui.helpers import settle

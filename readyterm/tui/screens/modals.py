@@ -1,25 +1,22 @@
-"""Modal screens. Each returns its answer through `dismiss` (None when cancelled)."""
+"""Modal screens. Each returns its answer through `dismiss` (None when cancelled).
+
+The dialogs that make decisions (waivers, attestations) are in `decision_modals`.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
-from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
+from textual.widgets import Button, Checkbox, Static, TextArea
 
-from readyterm.decisions import DEFAULT_WAIVER_DAYS, MAX_WAIVER_DAYS, Attestation, WaiverEntry
-from readyterm.findings import Finding
-from readyterm.steps import Step
 from readyterm.tui.actions import ACTIONS
-from readyterm.tui.state import location
 
 CSS_PATH = "modals.tcss"
 T = TypeVar("T")
@@ -27,7 +24,7 @@ T = TypeVar("T")
 _ROOMY_HEIGHT = 32
 
 
-class _Modal(ModalScreen[T]):
+class Dialog(ModalScreen[T]):
     CSS_PATH = CSS_PATH
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
@@ -45,180 +42,12 @@ class _Modal(ModalScreen[T]):
         error.display = True
 
 
-class WaiverModal(_Modal[WaiverEntry | None]):
-    """Accept a finding's risk: a reason is required; owner and expiry are pre-filled."""
-
-    def __init__(self, finding: Finding, owner: str, today: dt.date) -> None:
-        super().__init__()
-        self.finding = finding
-        self.owner = owner
-        self.today = today
-
-    def compose(self) -> ComposeResult:
-        finding = self.finding
-        with VerticalScroll(id="dialog", classes="compact" if self.compact else ""):
-            yield Static("Accept the risk", classes="title")
-            yield Static(
-                Content.assemble(
-                    (f"{finding.severity} ", "bold"),
-                    (location(finding), "bold"),
-                    f"  [{finding.rule}]\n{finding.message}",
-                ),
-                classes="subject clipped",
-            )
-            yield Label("Why is this safe in production? (required)")
-            yield Input(
-                id="reason",
-                placeholder="e.g. internal tool behind the VPN, fixed in #123",
-                compact=self.compact,
-            )
-            with Horizontal(classes="row"):
-                with Vertical():
-                    yield Label("Owner")
-                    yield Input(self.owner, id="owner", compact=self.compact)
-                with Vertical(classes="narrow"):
-                    yield Label(f"Expires in days (1–{MAX_WAIVER_DAYS})")
-                    yield Input(
-                        str(DEFAULT_WAIVER_DAYS), id="days", type="integer", compact=self.compact
-                    )
-            yield Static(id="error")
-            yield Static(self._cli(), classes="cli")
-            with Horizontal(classes="buttons"):
-                yield Button("Accept risk", id="accept", variant="warning", compact=self.compact)
-                yield Button("Cancel", id="cancel", compact=self.compact)
-
-    def _cli(self) -> str:
-        f = self.finding
-        return (
-            f"same as: readyterm waive {f.rule} --path {f.path} --fingerprint {f.fingerprint} "
-            f"--reason '…' --days {DEFAULT_WAIVER_DAYS}"
-        )
-
-    def on_mount(self) -> None:
-        self.query_one("#error").display = False
-        self.query_one("#reason", Input).focus()
-
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#accept")
-    def action_accept(self) -> None:
-        reason = self.query_one("#reason", Input).value.strip()
-        owner = self.query_one("#owner", Input).value.strip()
-        days_text = self.query_one("#days", Input).value.strip()
-        if not reason:
-            self.show_error("A reason is required: say why this risk is acceptable in production.")
-            self.query_one("#reason", Input).focus()
-            return
-        if not owner:
-            self.show_error("An owner is required: who answers for this risk?")
-            self.query_one("#owner", Input).focus()
-            return
-        try:
-            days = int(days_text)
-        except ValueError:
-            days = -1
-        if not 1 <= days <= MAX_WAIVER_DAYS:
-            self.show_error(f"The expiry must be 1 to {MAX_WAIVER_DAYS} days from today.")
-            self.query_one("#days", Input).focus()
-            return
-        try:
-            entry = WaiverEntry(
-                rule=self.finding.rule,
-                path=self.finding.path,
-                fingerprint=self.finding.fingerprint,
-                reason=reason,
-                owner=owner,
-                expires=self.today + dt.timedelta(days=days),
-            )
-        except ValidationError as exc:
-            self.show_error(str(exc.errors()[0]["msg"]))
-            return
-        self.dismiss(entry)
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
-
-
-class AttestModal(_Modal[list[Attestation] | None]):
-    """Answer what no tool can decide; empty answers are left out, at least one is needed."""
-
-    def __init__(self, step: Step, answers: dict[str, str], author: str, now: str) -> None:
-        super().__init__()
-        self.step = step
-        self.answers = answers
-        self.author = author
-        self.now = now
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="dialog", classes="compact" if self.compact else ""):
-            yield Static(f"Attest: {self.step.title}", classes="title")
-            yield Static(self.step.question, classes="subject")
-            with VerticalScroll(classes="fields"):
-                for question in self.step.questions:
-                    yield Label(question.text)
-                    yield Input(
-                        self.answers.get(question.id, ""),
-                        id=f"q-{question.id}",
-                        compact=self.compact,
-                    )
-                yield Label("Answered by")
-                yield Input(self.author, id="author", compact=self.compact)
-            yield Static(id="error")
-            yield Static(
-                f"same as: readyterm attest {self.step.id} --answer QUESTION='…'", classes="cli"
-            )
-            with Horizontal(classes="buttons"):
-                yield Button("Record answers", id="save", variant="primary", compact=self.compact)
-                yield Button("Cancel", id="cancel", compact=self.compact)
-
-    def on_mount(self) -> None:
-        self.query_one("#error").display = False
-        self.query(Input).first().focus()
-
-    @on(Input.Submitted)
-    def _next_or_save(self, event: Input.Submitted) -> None:
-        inputs = list(self.query(Input))
-        index = inputs.index(event.input)
-        if index + 1 < len(inputs):
-            inputs[index + 1].focus()
-        else:
-            self.action_save()
-
-    @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
-        author = self.query_one("#author", Input).value.strip()
-        if not author:
-            self.show_error("Say who answers: the author is required.")
-            return
-        entries = []
-        for question in self.step.questions:
-            answer = self.query_one(f"#q-{question.id}", Input).value.strip()
-            if answer and answer != self.answers.get(question.id):
-                entries.append(
-                    Attestation(
-                        step=self.step.id,
-                        question=question.id,
-                        answer=answer,
-                        author=author,
-                        at=self.now,
-                    )
-                )
-        if not entries:
-            self.show_error("Answer at least one question (or change an answer), or press Esc.")
-            return
-        self.dismiss(entries)
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
-
-
 @dataclass(frozen=True)
 class RecordChoice:
     commit: bool
 
 
-class RecordModal(_Modal[RecordChoice | None]):
+class RecordModal(Dialog[RecordChoice | None]):
     """Confirm writing the readiness record: Enter confirms."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -266,7 +95,7 @@ class RecordModal(_Modal[RecordChoice | None]):
         self.dismiss(None)
 
 
-class ErrorModal(_Modal[None]):
+class ErrorModal(Dialog[None]):
     """The one place a failure is shown: what failed, and what to do about it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "cancel", "Close")]
@@ -295,7 +124,7 @@ class ErrorModal(_Modal[None]):
         self.dismiss(None)
 
 
-class PromptModal(_Modal[None]):
+class PromptModal(Dialog[None]):
     """The fix prompt, copied to the clipboard with OSC 52 and shown for reading or copying."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -326,7 +155,7 @@ class PromptModal(_Modal[None]):
         self.notify("Fix prompt copied to the clipboard", timeout=3)
 
 
-class HelpModal(_Modal[None]):
+class HelpModal(Dialog[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q", "cancel", "Close")]
 
     def compose(self) -> ComposeResult:

@@ -99,11 +99,17 @@ class WalkthroughScreen(Screen[None]):
     def show_header(self, header: Header) -> None:
         """What the run covers, once it has been prepared."""
         self.header_info = header
-        self.query_one("#header", Static).update(header_content(self.header_info, self.state))
+        # one line, always (walkthrough.tcss): no layout pass
+        self.query_one("#header", Static).update(
+            header_content(self.header_info, self.state), layout=False
+        )
 
     def refresh_state(self, step_id: str | None = None) -> None:
         """Redraw after the state changed (one step, or everything)."""
-        self.query_one("#header", Static).update(header_content(self.header_info, self.state))
+        # one line, always (walkthrough.tcss): no layout pass
+        self.query_one("#header", Static).update(
+            header_content(self.header_info, self.state), layout=False
+        )
         self.checklist.show(step_id)
         selected = self.checklist.selected_id
         if step_id is None or selected in (step_id, SUMMARY_ID):

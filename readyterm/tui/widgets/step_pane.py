@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.widgets import DataTable, Static
 
 from readyterm.findings import Finding
@@ -17,6 +19,17 @@ from readyterm.tui.widgets.checklist import STATUS_LOOK, counts_text, status_key
 from readyterm.tui.widgets.finding_view import FindingView, severity_label, theme_colours
 
 _LOG_SHOWN = 8
+
+
+def update_in_place(static: Static, content: Content) -> None:
+    """Update a Static, laying the screen out again only when its height changes.
+
+    A layout pass of the whole screen is most of what a key press costs; moving between
+    steps mostly swaps text of the same height.
+    """
+    width, height = static.content_region.width, static.content_region.height
+    same_height = width > 0 and content.get_height(cast(RulesMap, static.styles), width) == height
+    static.update(content, layout=not same_height)
 
 
 class StepPane(Vertical):
@@ -50,7 +63,7 @@ class StepPane(Vertical):
         same_step = self.state is not None and self.state.id == state.id
         previous = self.selected_finding if same_step else None
         self.state = state
-        self.query_one("#step-info", Static).update(self._info(state))
+        update_in_place(self.query_one("#step-info", Static), self._info(state))
         findings = state.result.findings if state.result else []
         # An empty table stays as it is: clearing it again costs a layout pass per key.
         if findings != self._rows or (not same_step and findings):
