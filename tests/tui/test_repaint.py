@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Generator
+from pathlib import Path
+
 import pytest
 from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.widgets import Static
 
+from readyterm.events import Event, StepProgress, StepStarted
+from readyterm.tui.app import build_app
+from readyterm.tui.fixture import demo_result, write_demo_files
+from readyterm.tui.source import FixedSource
 from readyterm.tui.widgets.step_pane import update_in_place
+from tests.tui.helpers import wait_until
 
 pytestmark = pytest.mark.anyio
 
@@ -38,3 +47,38 @@ async def test_update_in_place_lays_out_again_only_when_the_height_changes() -> 
         await pilot.pause()
         assert info.size.height == 1 and below.region.y == 1, "a shorter one pulls back"
         assert info.render_line(0).text.startswith("short")
+
+
+class _StalledRun(FixedSource):
+    """Steps that started and reported progress, then run on until the app quits."""
+
+    def events(
+        self, steps: tuple[str, ...] | None, cancel: threading.Event
+    ) -> Generator[Event, None, None]:
+        yield StepStarted("environment")
+        yield StepProgress("environment", "semgrep: scanning 5458 files")
+        yield StepProgress("environment", "bandit: scanning 2823 Python files")
+        yield StepStarted("error-handling")
+        yield StepProgress("error-handling", "semgrep: scanning 5458 files")
+        cancel.wait(60)
+
+
+async def test_running_steps_share_one_shape_so_moving_between_them_keeps_the_layout(
+    tmp_path: Path,
+) -> None:
+    write_demo_files(tmp_path)
+    app = build_app(_StalledRun(demo_result(), tmp_path), identity="dev@example.com")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: len(app.state.steps["error-handling"].log) == 1)
+        await pilot.pause()
+        info = app.walkthrough.query_one("#step-info", Static)
+        shapes, texts = [], []
+        for key in ("down", "up", "down"):
+            await pilot.press(key)
+            await pilot.pause()
+            shapes.append(info.size.height)
+            texts.append("\n".join(info.render_line(y).text for y in range(info.size.height)))
+        assert len(set(shapes)) == 1, shapes
+        assert "bandit: scanning" in texts[1] and "bandit" not in texts[0]
+        assert "Log (latest last)" in texts[0], "the shorter log is padded, not hidden"
+        await pilot.press("q")

@@ -80,9 +80,12 @@ class StepPane(Vertical):
         ]
         if state.phase == "running":
             lines.append(Content.styled(f"… {state.progress or 'starting'}", "$accent"))
-        if len(state.log) > 1 and (state.phase == "running" or state.id == "staging"):
+        rows = self._log_rows(state)
+        if rows > 1:
+            shown = state.log[-rows:]
             lines.append(Content.styled("Log (latest last)", "bold"))
-            lines += [Content.styled(line, "$text-muted") for line in state.log[-_LOG_SHOWN:]]
+            lines += [Content.styled(line, "$text-muted") for line in shown]
+            lines += [Content("")] * (rows - len(shown))
         elif state.result is not None:
             summary = state.result.summary
             if state.result.status == "error":
@@ -94,6 +97,16 @@ class StepPane(Vertical):
             else:
                 lines.append(Content.assemble(("Outcome  ", "$text-muted"), counts_text(state)))
         return Content("\n").join(lines)
+
+    def _log_rows(self, state: StepState) -> int:
+        """Lines of log to show: running steps share one height, so moving between them
+        keeps the pane's shape (and costs no layout pass, most of a key press)."""
+        if state.phase == "running":
+            running = [s for s in self.walk.steps.values() if s.phase == "running"]
+            return min(max(len(s.log) for s in running), _LOG_SHOWN)
+        if state.id == "staging":
+            return min(len(state.log), _LOG_SHOWN)
+        return 0
 
     def _fill(self, findings: list[Finding], keep: Finding | None) -> None:
         table = self.table
