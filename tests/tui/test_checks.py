@@ -11,7 +11,7 @@ import pytest
 
 from readyterm.errors import ExitCode
 from readyterm.runner import RunFinished, RunOptions, StepFinished, find_root
-from readyterm.tui.checks import CheckServer, HelperError, ProcessSource
+from readyterm.tui.checks import _HELPER_NICENESS, CheckServer, HelperError, ProcessSource
 from readyterm.tui.source import HeaderKnown
 from tests.conftest import GitRepo
 
@@ -77,9 +77,9 @@ def test_the_helper_and_its_tools_yield_the_cpu_to_the_screen() -> None:
         deadline = time.monotonic() + 10
         while os.getpriority(os.PRIO_PROCESS, pid) == ours and time.monotonic() < deadline:
             time.sleep(0.02)  # the helper lowers its priority as it starts
-        assert os.getpriority(os.PRIO_PROCESS, pid) == min(ours + 10, 19)
+        assert os.getpriority(os.PRIO_PROCESS, pid) == min(ours + _HELPER_NICENESS, 19)
         group = Path(f"/proc/{pid}/autogroup")
         if group.exists():  # Linux schedules a session as a whole: its group yields too
-            assert group.read_text().split()[-1] == "10"
+            assert group.read_text().split()[-1] == str(_HELPER_NICENESS)
     finally:
         server.stop()
