@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Generator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from readyterm.events import StepProgress as StepProgress
 from readyterm.events import StepStarted as StepStarted
 from readyterm.findings import with_fingerprints
 from readyterm.gitcmd import find_root as find_root
+from readyterm.procs import parallel_jobs
 from readyterm.result import RunResult, ScopeSummary, StepResult
 from readyterm.rulepack import RulePack, load_rule_pack
 from readyterm.scope import Scope, resolve_scope
@@ -136,11 +137,14 @@ def run_checklist(
     for step_id in plan.active:
         yield StepStarted(step_id)
     started = time.monotonic()
+    python = any(name.endswith((".py", ".pyw")) for name in prepared.scope.files)
+    shares = core_shares(plan.backends, parallel_jobs(prepared.config), python)
     with ThreadPoolExecutor(max_workers=max(len(plan.backends), 1)) as pool:
         futures: dict[str, Future[_Outcome]] = {}
         for name, backend in plan.backends.items():
             served = [s for s in plan.active if name in plan.serving[s]]
             context = scan_context(prepared, cancel, _progress_reporter(inbox, served), served)
+            context = replace(context, jobs=shares.get(name))
             future = pool.submit(_scan_with_baseline, backend, prepared, context)
             future.add_done_callback(_done_reporter(inbox, name))
             futures[name] = future
@@ -170,6 +174,20 @@ def run_checklist(
         for step_id in STEP_IDS
     ]
     yield RunFinished(_result(prepared, step_results, results))
+
+
+def core_shares(backends: Collection[str], cpus: int, python: bool) -> dict[str, int]:
+    """How many cores semgrep and bandit may each keep busy when they run side by side.
+
+    semgrep gets half (its engine's workers synchronise often and stall when the cores are
+    oversubscribed); bandit's single-threaded workers get the rest and one more, so a core
+    semgrep leaves at its end is taken by the next bandit chunk. Empty when they do not
+    share: alone, each takes every core.
+    """
+    if not python or cpus <= 1 or not {"semgrep", "bandit"} <= set(backends):
+        return {}
+    semgrep = max(cpus // 2, 1)
+    return {"semgrep": semgrep, "bandit": cpus - semgrep + 1}
 
 
 def scan_context(

@@ -29,6 +29,9 @@ class ScanContext:
     steps: frozenset[str] | None = None
     #: Any file's content at the base commit, changed or not; None when there is no base.
     file_at_base: Callable[[str], bytes | None] | None = None
+    #: Processes (or threads) the backend may keep busy; None: one per CPU it may use.
+    #: Set when backends share the cores (readyterm.runner.core_shares).
+    jobs: int | None = None
 
 
 @dataclass

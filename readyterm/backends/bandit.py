@@ -12,7 +12,7 @@ from typing import Any
 
 from readyterm.backends import ScanContext, ScanResult
 from readyterm.findings import Finding, Severity, read_lines, redact, secret_values
-from readyterm.procs import argv_batches, parallel_jobs, run_tool, shard_by_size, tool_identity
+from readyterm.procs import argv_batches, parallel_jobs, run_tool, tool_identity, work_chunks
 from readyterm.rulepack import RulePack
 
 STEP = "input-validation"
@@ -26,6 +26,7 @@ _SKIPPED_TESTS = ("B101", "B404", "B603", "B113", "B110", "B112")
 _SEVERITY: dict[str, Severity] = {"HIGH": "blocker", "MEDIUM": "warning", "LOW": "info"}
 _ISSUES_FOUND = 1
 _PY_SUFFIXES = (".py", ".pyw")
+_BESIDE_SEMGREP = 5  # niceness added to bandit's workers when semgrep shares the cores
 _MIN_SHARD = 25  # files; below this a second bandit start-up (~0.2 s) costs more than it saves
 
 
@@ -45,16 +46,18 @@ class BanditBackend:
         if not targets:
             return ScanResult()
         deadline = time.monotonic() + context.config.timeouts.bandit  # for the whole scan
-        jobs = parallel_jobs(context.config)
-        # bandit is single-threaded: on a machine with several cores, shards of the files
-        # run side by side (a few files are not worth a second start-up).
-        shards = shard_by_size(root, targets, jobs if len(targets) >= _MIN_SHARD * 2 else 1)
-        batches = [batch for shard in shards for batch in argv_batches(shard)]
+        jobs = context.jobs or parallel_jobs(context.config)
+        # bandit is single-threaded: on a machine with several cores, chunks of the files
+        # run side by side, each worker taking the next chunk when done (a few files are not
+        # worth a second start-up).
+        chunks = work_chunks(root, targets, jobs, _MIN_SHARD)
+        batches = [batch for chunk in chunks for batch in argv_batches(chunk)]
+        workers = min(jobs, len(batches))
         context.progress(
             f"bandit: scanning {_count(len(targets), 'Python file')}"
-            + (f" in {len(batches)} processes" if len(batches) > 1 else "")
+            + (f" in {workers} processes" if workers > 1 else "")
         )
-        with ThreadPoolExecutor(max_workers=min(jobs, len(batches))) as pool:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
             parts = list(
                 pool.map(lambda batch: _scan_batch(root, batch, context, deadline), batches)
             )
@@ -92,6 +95,9 @@ def _scan_batch(root: Path, batch: list[str], context: ScanContext, deadline: fl
         timeout=max(deadline - time.monotonic(), 0.1),
         cwd=root,
         cancel=context.cancel,
+        # Beside semgrep (the run's longest single job) bandit's chunks yield: semgrep keeps
+        # its core, and bandit's workers fill the rest and every core semgrep leaves.
+        niceness=_BESIDE_SEMGREP if context.jobs is not None else 0,
     )
     if run.returncode is None:
         result.error = run.failure(context.config.timeouts.bandit)
