@@ -34,6 +34,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from tui_latency import byte_compile  # this folder: scripts run as `python benchmarks/perf.py`
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CACHE = HERE / ".cache" / "perf"
@@ -82,6 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     CACHE.mkdir(parents=True, exist_ok=True)
     env = _environment()
+    byte_compile(sys.executable)  # as an installed copy is: no compiling at every start
     figures: dict[str, Any] = {"machine": _machine(), "django": DJANGO, "runs": args.runs}
     source = _unpacked_django()
     if args.limit:
