@@ -82,3 +82,16 @@ async def test_running_steps_share_one_shape_so_moving_between_them_keeps_the_la
         assert "bandit: scanning" in texts[1] and "bandit" not in texts[0]
         assert "Log (latest last)" in texts[0], "the shorter log is padded, not hidden"
         await pilot.press("q")
+
+
+async def test_a_running_step_shows_no_empty_findings_table(tmp_path: Path) -> None:
+    write_demo_files(tmp_path)
+    app = build_app(_StalledRun(demo_result(), tmp_path), identity="dev@example.com")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: len(app.state.steps["error-handling"].log) == 1)
+        for key in ("", "down", "up"):
+            if key:
+                await pilot.press(key)
+            await pilot.pause()
+            assert not app.walkthrough.query_one("#findings").display
+        await pilot.press("q")

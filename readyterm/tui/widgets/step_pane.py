@@ -51,6 +51,7 @@ class StepPane(Vertical):
         yield Static(id="step-info")
         table: DataTable[object] = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
         table.add_columns("severity", "location", "message")
+        table.display = False  # until a step with findings is shown
         yield table
         with VerticalScroll(id="finding-scroll"):
             yield FindingView(id="finding")
@@ -95,7 +96,8 @@ class StepPane(Vertical):
             elif state.result.status == "skipped":
                 lines.append(Content.assemble(("Skipped  ", "$text-muted"), summary))
             else:
-                lines.append(Content.assemble(("Outcome  ", "$text-muted"), counts_text(state)))
+                outcome = counts_text(state) or "no findings"
+                lines.append(Content.assemble(("Outcome  ", "$text-muted"), outcome))
         return Content("\n").join(lines)
 
     def _log_rows(self, state: StepState) -> int:
