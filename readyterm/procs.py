@@ -206,17 +206,26 @@ def tool_identity(name: str, env: Mapping[str, str]) -> str | None:
 def _carry_priority(pid: int, extra: int) -> None:
     """Run a tool started in a session of its own at our niceness plus extra.
 
-    Linux schedules each session (an "autogroup") as a whole at the group's niceness, and a
-    new session starts at 0: without this a tool would take the CPU from the walkthrough
-    whose helper started it niced, and bandit could not yield to semgrep.
+    A new session starts at 0 (see `lower_priority`): without this a tool would take the
+    CPU from the walkthrough whose helper started it niced, and bandit could not yield to
+    semgrep.
     """
     with contextlib.suppress(OSError):
-        niceness = min(os.getpriority(os.PRIO_PROCESS, 0) + extra, 19)
-        if extra > 0:
+        lower_priority(pid, min(os.getpriority(os.PRIO_PROCESS, 0) + extra, 19))
+
+
+def lower_priority(pid: int, niceness: int) -> None:
+    """Run process pid, and the session it leads, at niceness (never raised; best effort).
+
+    Linux schedules each session (an "autogroup") as a whole at the group's niceness, not
+    the process's: a process alone in its session yields to nobody unless the group does.
+    """
+    with contextlib.suppress(OSError):
+        if niceness > os.getpriority(os.PRIO_PROCESS, pid):
             os.setpriority(os.PRIO_PROCESS, pid, niceness)
-        if niceness > 0:
-            with open(f"/proc/{pid}/autogroup", "w") as group:
-                group.write(str(niceness))
+    if niceness > 0:
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/autogroup", "w") as group:
+            group.write(str(niceness))
 
 
 def parallel_jobs(config: Config) -> int:

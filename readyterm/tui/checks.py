@@ -32,6 +32,7 @@ from typing import Any
 
 from readyterm.errors import ExitCode, ReadytermError
 from readyterm.events import Event, RunFinished, RunOptions
+from readyterm.procs import lower_priority
 from readyterm.result import RunResult
 from readyterm.steps import STEP_IDS
 from readyterm.tui.source import Header, HeaderKnown, Snapshot, header_of
@@ -103,13 +104,10 @@ def _yield_cpu_to_screen() -> None:
     """Lower the helper's priority (its tools inherit it): key presses come before scans.
 
     On a machine whose cores semgrep and bandit fill, the screen otherwise waits its turn at
-    every wake-up. Linux schedules each session (autogroup) as a whole, and the helper has a
-    session of its own, so its niceness alone changes nothing there: the group's is set too.
+    every wake-up. The helper has a session of its own, so the session's niceness is set too.
     """
-    with contextlib.suppress(OSError):
-        os.nice(_HELPER_NICENESS)
-    with contextlib.suppress(OSError), open("/proc/self/autogroup", "w") as group:
-        group.write(str(_HELPER_NICENESS))
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    lower_priority(os.getpid(), min(ours + _HELPER_NICENESS, 19))
 
 
 def _run(
