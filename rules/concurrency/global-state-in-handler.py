@@ -58,3 +58,91 @@ def reload_settings() -> None:
     global SETTINGS
     # ok: global-state-in-handler
     SETTINGS = {"currency": os.environ.get("CURRENCY", "EUR")}
+
+
+# --- thread workers -------------------------------------------------------------------------
+import asyncio
+import collections
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+word_counts = collections.Counter()
+results = []
+processed = 0
+seen_ids = set()
+counts_lock = threading.Lock()
+safe_counts = {}
+
+
+class Stats:
+    hits = {}
+    names = ["a"]
+
+
+def count_words(line):
+    for word in line.split():
+        # ruleid: global-state-in-handler
+        word_counts[word] += 1
+
+
+def fetch(url):
+    # ruleid: global-state-in-handler
+    results.append(url)
+
+
+def tally(n):
+    global processed
+    # ruleid: global-state-in-handler
+    processed += n
+
+
+def remember(item_id):
+    # ruleid: global-state-in-handler
+    Stats.hits[item_id] = True
+    # ruleid: global-state-in-handler
+    seen_ids.add(item_id)
+
+
+def locked_count(word):
+    with counts_lock:
+        # ok: global-state-in-handler
+        safe_counts[word] = safe_counts.get(word, 0) + 1
+
+
+def pure(url):
+    found = []
+    # ok: global-state-in-handler
+    found.append(url)
+    return found
+
+
+def local_only(n):
+    # ok: global-state-in-handler
+    return [n * 2]
+
+
+def run(lines, urls):
+    workers = [threading.Thread(target=count_words, args=(line,)) for line in lines]
+    for w in workers:
+        w.start()
+    with ThreadPoolExecutor(max_workers=8) as executor:
+        executor.map(fetch, urls)
+        executor.submit(tally, 1)
+        executor.submit(locked_count, "x")
+        executor.submit(pure, "u")
+        executor.map(local_only, [1, 2])
+    threading.Timer(5.0, remember, args=("id-1",)).start()
+
+
+class Poller(threading.Thread):
+    def run(self):
+        # ruleid: global-state-in-handler
+        results.append("tick")
+        with counts_lock:
+            # ok: global-state-in-handler
+            results.append("tock")
+
+
+def not_a_worker(x):
+    # ok: global-state-in-handler
+    results.append(x)
