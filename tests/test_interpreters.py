@@ -1,0 +1,144 @@
+"""Which Python parses the project: the declared version, the installed ones, the command."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from readyterm.backends import interpreters
+from readyterm.backends.interpreters import OURS, Interpreter
+
+NEWER = (OURS[0], OURS[1] + 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        (".python-version", "3.12.1\n", ((3, 12), ".python-version")),
+        (".python-version", "# pinned\n3.13\n", ((3, 13), ".python-version")),
+        (
+            "pyproject.toml",
+            '[project]\nrequires-python = ">=3.12,<4"\n',
+            ((3, 12), "pyproject.toml (requires-python)"),
+        ),
+        (
+            "pyproject.toml",
+            '[project]\nrequires-python = "~=3.10.2"\n',
+            ((3, 10), "pyproject.toml (requires-python)"),
+        ),
+        (
+            "pyproject.toml",
+            '[tool.ruff]\ntarget-version = "py312"\n',
+            ((3, 12), "pyproject.toml (tool.ruff.target-version)"),
+        ),
+        (
+            "pyproject.toml",
+            '[project]\nclassifiers = ["Programming Language :: Python :: 3.13",'
+            ' "Programming Language :: Python :: 3.12", "Programming Language :: Python :: 3"]\n',
+            ((3, 12), "pyproject.toml (classifiers)"),
+        ),
+        (
+            "setup.cfg",
+            "[options]\npython_requires = >=3.12\n",
+            ((3, 12), "setup.cfg (python_requires)"),
+        ),
+        ("runtime.txt", "python-3.12.4\n", ((3, 12), "runtime.txt")),
+    ],
+)
+def test_the_declared_version_is_read_where_projects_declare_it(
+    tmp_path: Path, name: str, text: str, expected: tuple[tuple[int, int], str]
+) -> None:
+    (tmp_path / name).write_text(text)
+    assert interpreters.declared_version(tmp_path) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("pyproject.toml", b"[project\nrequires-python = "),  # broken TOML
+        ("pyproject.toml", b"[project]\nrequires-python = 312\n"),  # wrong type
+        ("pyproject.toml", b'project = "x"\ntool = 3\n'),  # wrong shapes
+        ("setup.cfg", b"not an ini file [[["),
+        (".python-version", b"\xff\xfe\x00garbage"),  # not UTF-8
+        (".python-version", b"system\n"),  # pyenv's name for the OS's Python
+        ("runtime.txt", b"node-20\n"),
+    ],
+)
+def test_odd_declarations_are_ignored_not_fatal(tmp_path: Path, name: str, content: bytes) -> None:
+    (tmp_path / name).write_bytes(content)
+    assert interpreters.declared_version(tmp_path) is None
+
+
+def test_a_declaration_that_is_a_folder_is_ignored(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").mkdir()
+    (tmp_path / ".python-version").mkdir()
+    assert interpreters.declared_version(tmp_path) is None
+
+
+def _fake_python(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    script = folder / "python3"
+    script.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    script.chmod(0o755)
+    return script
+
+
+def test_installed_pythons_are_found_under_pyenv_and_uv_newest_first(tmp_path: Path) -> None:
+    pyenv = tmp_path / "pyenv"
+    newest = (OURS[0], OURS[1] + 2)
+    one = _fake_python(pyenv / "versions" / f"3.{NEWER[1]}.1" / "bin")
+    two = _fake_python(tmp_path / "uv" / f"cpython-3.{newest[1]}.0-linux-x86_64-gnu" / "bin")
+    _fake_python(pyenv / "versions" / f"3.{OURS[1] - 1}.9" / "bin")  # older: never used
+    _fake_python(pyenv / "versions" / "pypy3.10-7.3" / "bin")  # not CPython 3.N: skipped
+    (pyenv / "versions" / f"3.{NEWER[1]}.0" / "bin").mkdir(parents=True)  # no executable
+    env = {"PATH": "", "PYENV_ROOT": str(pyenv), "UV_PYTHON_INSTALL_DIR": str(tmp_path / "uv")}
+    found = interpreters.installed(env)
+    assert found == [Interpreter(newest, str(two)), Interpreter(NEWER, str(one))]
+    assert interpreters.choose(None, env) == Interpreter(newest, str(two))
+    assert interpreters.choose(NEWER, env) == Interpreter(NEWER, str(one))
+    assert interpreters.choose((3, 99), env) is None
+
+
+def test_python3_n_on_path_is_found_but_pyenv_shims_are_not(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    shims = tmp_path / "shims"
+    bin_dir.mkdir()
+    shims.mkdir()
+    (bin_dir / f"python3.{NEWER[1]}").symlink_to(sys.executable)
+    (shims / f"python3.{NEWER[1] + 1}").symlink_to(sys.executable)
+    env = {"PATH": f"{shims}{os.pathsep}{bin_dir}", "HOME": str(tmp_path / "home")}
+    assert interpreters.installed(env) == [Interpreter(NEWER, str(bin_dir / f"python3.{NEWER[1]}"))]
+
+
+def test_no_interpreters_at_all(tmp_path: Path) -> None:
+    env = {"PATH": "", "HOME": str(tmp_path)}
+    assert interpreters.installed(env) == []
+    assert interpreters.choose(None, env) is None
+    assert "python 3.12" in interpreters.install_hint((3, 12)).lower()
+
+
+def test_the_bandit_command_runs_readyterms_bandit_isolated(tmp_path: Path) -> None:
+    """Run under our own interpreter: the command imports bandit from readyterm's folder even
+    with -I, and a hostile PYTHONPATH does not shadow it."""
+    shadow = tmp_path / "shadow" / "bandit"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise SystemExit('shadowed')\n")
+    target = tmp_path / "app.py"
+    target.write_text("import pickle\npickle.loads(data)\n")
+    argv = interpreters.bandit_command(Interpreter(OURS, sys.executable))
+    assert argv is not None
+    done = subprocess.run(
+        [*argv, "-f", "json", "-q", str(target)],
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "shadow")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert {r["test_id"] for r in json.loads(done.stdout)["results"]} >= {"B301", "B403"}
