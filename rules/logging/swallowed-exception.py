@@ -25,7 +25,7 @@ def close_all(conns) -> None:
         try:
             conn.close()
         except:
-            # ruleid: swallowed-exception
+            # ok: swallowed-exception
             continue
 
 
@@ -55,3 +55,51 @@ def main(report) -> int:
         logger.exception("report failed")
         return 1
     return 0
+
+
+def close_quietly(stream) -> None:
+    try:
+        # ok: swallowed-exception
+        stream.close()
+    except Exception:
+        pass
+
+
+def load_value(raw: str):
+    try:
+        value = json_loads(raw)
+    except Exception:
+        # ok: swallowed-exception
+        # keep the value as a string if it is not JSON
+        pass
+    else:
+        return value
+    return raw
+
+
+def load_plugins(names) -> list:
+    plugins = []
+    for name in names:
+        try:
+            plugins.append(import_module(name))
+        except ImportError:
+            # ok: swallowed-exception
+            pass
+    return plugins
+
+
+def refund(gateway, order) -> None:
+    try:
+        gateway.refund(order.id)
+        order.mark_refunded()
+    except Exception:
+        # ruleid: swallowed-exception
+        pass
+
+
+def remove_cache(path) -> None:
+    import contextlib
+
+    # ok: swallowed-exception
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
