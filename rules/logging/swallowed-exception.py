@@ -103,3 +103,12 @@ def remove_cache(path) -> None:
     # ok: swallowed-exception
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
+
+
+def notify(hooks, event) -> None:
+    for hook in hooks:
+        try:
+            hook.post(event)
+        except Exception:  # TODO: handle this
+            # ruleid: swallowed-exception
+            continue
