@@ -57,3 +57,44 @@ def load_config(path: str) -> dict:
         raise RuntimeError(f"config {path} unreadable") from e
     finally:
         logger.info("config load attempted: %s", path)
+
+
+class Importer:
+    def __init__(self, app):
+        self.logger = logging.getLogger("importer")
+        self.app = app
+
+    def run(self, rows) -> int:
+        done = 0
+        for row in rows:
+            try:
+                self.app.store(row)
+                done += 1
+            except Exception as e:
+                # ruleid: error-logged-without-traceback
+                self.logger.warning(e)
+        return done
+
+    def ping(self) -> bool:
+        try:
+            return self.app.ping()
+        except Exception as exc:
+            # ruleid: error-logged-without-traceback
+            logging.getLogger(__name__).error(f"ping failed: {exc}")
+            return False
+
+    def fetch(self, url: str):
+        try:
+            return requests.get(url, timeout=5)
+        except requests.Timeout as exc:
+            # ok: error-logged-without-traceback
+            self.logger.warning("timeout fetching %s: %s", url, exc)
+            return None
+
+    def fetch_all(self, urls):
+        try:
+            return [requests.get(u, timeout=5) for u in urls]
+        except Exception:
+            # ok: error-logged-without-traceback
+            self.logger.warning("fetch_all failed", exc_info=True)
+            return []
