@@ -2,6 +2,8 @@ import logging
 
 from flask import Flask, request
 
+import utils
+
 app = Flask(__name__)
 logger = logging.getLogger(__name__)
 
@@ -49,3 +51,10 @@ class OrderView:
         # ruleid: log-injection
         logger.warning("Not Found: %s", request.path)
         return None
+
+
+@app.get("/profile")
+def profile():
+    # ok: log-injection
+    logger.info("profile for %s", utils.sanitize_for_log(request.args["user"]))
+    return {}
