@@ -94,3 +94,64 @@ def rename(article, title):
     # ok: read-modify-write
     article.title = title.strip()
     article.save()
+
+
+# --- redis/cache values parsed before the arithmetic, flags set after a miss, raw SQL --------
+def hit(r, key):
+    raw = r.get(key)
+    # ruleid: read-modify-write
+    r.set(key, int(raw or 0) + 1)
+
+
+def first_visit(cache, user_id):
+    seen = cache.get(f"seen:{user_id}")
+    if seen is None:
+        # ruleid: read-modify-write
+        cache.set(f"seen:{user_id}", 1, 3600)
+
+
+def send_once(cache, order_id):
+    if not cache.get(f"mailed:{order_id}"):
+        # ruleid: read-modify-write
+        cache.set(f"mailed:{order_id}", True, 86400)
+        mail_receipt(order_id)
+
+
+def send_once_atomic(cache, order_id):
+    # ok: read-modify-write
+    if cache.add(f"mailed:{order_id}", True, 86400):
+        mail_receipt(order_id)
+
+
+def take_lock(redis_client, job):
+    # ok: read-modify-write
+    if redis_client.set(f"lock:{job}", "1", nx=True, ex=60):
+        run_job(job)
+
+
+def cached_profile(cache, user_id):
+    profile = cache.get(f"profile:{user_id}")
+    if profile is None:
+        profile = load_profile(user_id)
+        # ok: read-modify-write
+        cache.set(f"profile:{user_id}", profile, 300)
+    return profile
+
+
+def withdraw_sql(cur, account_id, amount):
+    cur.execute("SELECT balance FROM accounts WHERE id = %s", (account_id,))
+    balance = cur.fetchone()[0]
+    # ruleid: read-modify-write
+    cur.execute("UPDATE accounts SET balance = %s WHERE id = %s", (balance - amount, account_id))
+
+
+def withdraw_sql_locked(cur, account_id, amount):
+    cur.execute("SELECT balance FROM accounts WHERE id = %s FOR UPDATE", (account_id,))
+    balance = cur.fetchone()[0]
+    # ok: read-modify-write
+    cur.execute("UPDATE accounts SET balance = %s WHERE id = %s", (balance - amount, account_id))
+
+
+def withdraw_sql_atomic(cur, account_id, amount):
+    # ok: read-modify-write
+    cur.execute("UPDATE accounts SET balance = balance - %s WHERE id = %s AND balance >= %s", (amount, account_id, amount))
