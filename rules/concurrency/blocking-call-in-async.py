@@ -55,3 +55,38 @@ async def legacy_report(loop: asyncio.AbstractEventLoop, path: str) -> bytes:
 def sync_price(sku: str) -> dict:
     # ok: blocking-call-in-async
     return requests.get(f"{PRICING_URL}/prices/{sku}", timeout=5).json()
+
+
+async def import_orders(path: str) -> int:
+    # ruleid: blocking-call-in-async
+    data = open(path).read()
+    import sqlite3
+
+    # ruleid: blocking-call-in-async
+    db = sqlite3.connect("orders.db")
+    return len(data) + db.total_changes
+
+
+async def legacy_db(dsn: str):
+    import psycopg2
+    import httpx
+
+    # ruleid: blocking-call-in-async
+    conn = psycopg2.connect(dsn)
+    # ruleid: blocking-call-in-async
+    httpx.get(f"{PRICING_URL}/ping", timeout=5)
+    return conn
+
+
+async def modern_db(dsn: str, path: str):
+    import asyncpg
+    import httpx
+
+    # ok: blocking-call-in-async
+    conn = await asyncpg.connect(dsn)
+    async with httpx.AsyncClient(timeout=5) as client:
+        # ok: blocking-call-in-async
+        await client.get(f"{PRICING_URL}/ping")
+    # ok: blocking-call-in-async
+    text = await asyncio.to_thread(lambda: open(path).read())
+    return conn, text
