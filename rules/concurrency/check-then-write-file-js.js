@@ -31,3 +31,20 @@ function readConfig(file) {
   }
   return {};
 }
+
+function ensureUploadDir(dir) {
+  if (!fs.existsSync(dir)) {
+    // ruleid: check-then-write-file-js
+    fs.mkdirSync(dir);
+  }
+}
+
+function ensureUploadDirAtomic(dir) {
+  // ok: check-then-write-file-js
+  fs.mkdirSync(dir, { recursive: true });
+}
+
+function seedConfig(file, template) {
+  // ruleid: check-then-write-file-js
+  if (!fs.existsSync(file)) fs.copyFileSync(template, file);
+}
