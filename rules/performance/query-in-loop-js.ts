@@ -33,3 +33,37 @@ export async function ownersInOneQuery(posts: { authorId: string }[]) {
   // ok: query-in-loop-js
   return User.find({ _id: { $in: ids } }).limit(ids.length);
 }
+
+export async function loadAuthors(posts: { authorId: string }[]) {
+  return Promise.all(
+    // ruleid: query-in-loop-js
+    posts.map(async (p) => await prisma.user.findUnique({ where: { id: p.authorId } })),
+  );
+}
+
+export async function loadTeams(ids: string[]) {
+  // ruleid: query-in-loop-js
+  return Promise.all(ids.map((id) => Team.findById(id)));
+}
+
+export async function loadMembers(ids: string[]) {
+  const out = [];
+  for (const id of ids) {
+    // ruleid: query-in-loop-js
+    out.push(await Member.findById(id).populate("team").lean());
+  }
+  return out;
+}
+
+export async function loadTeamsBatched(ids: string[]) {
+  // ok: query-in-loop-js
+  const teams = await Team.find({ _id: { $in: ids } });
+  // ok: query-in-loop-js
+  return ids.map((id) => teams.find((t) => String(t._id) === id));
+}
+
+export async function loadAuthorsBatched(posts: { authorId: string }[]) {
+  // ok: query-in-loop-js
+  const users = await prisma.user.findMany({ where: { id: { in: posts.map((p) => p.authorId) } } });
+  return users;
+}
