@@ -53,3 +53,71 @@ def export_orders_streamed(conn: sqlite3.Connection):
     # ok: unbounded-query
     while rows := cur.fetchmany(1000):
         yield from rows
+
+
+# --- repositories and services: whole tables loaded outside handlers ---------------------------
+from sqlalchemy import select
+
+from shop.models import Customer, Order
+
+
+class UserRepository:
+    def __init__(self, session):
+        self.session = session
+
+    def list_all(self):
+        # ruleid: unbounded-query
+        return self.session.query(User).all()
+
+    def list_all_v2(self):
+        # ruleid: unbounded-query
+        return self.session.scalars(select(User)).all()
+
+    def page(self, after_id: int, size: int = 100):
+        # ok: unbounded-query
+        return self.session.scalars(select(User).where(User.id > after_id).order_by(User.id).limit(size)).all()
+
+    def for_team(self, team_id: int):
+        # ok: unbounded-query
+        return self.session.query(User).filter_by(team_id=team_id).all()
+
+    def first_user(self):
+        # ok: unbounded-query
+        return self.session.query(User).first()
+
+
+def all_customer_emails():
+    # ruleid: unbounded-query
+    return [c.email for c in Customer.objects.all()]
+
+
+def order_count():
+    # ruleid: unbounded-query
+    return len(Order.objects.all())
+
+
+def nightly_export(write):
+    # ruleid: unbounded-query
+    for order in Order.objects.all():
+        write(order)
+
+
+def nightly_export_streamed(write):
+    # ok: unbounded-query
+    for order in Order.objects.all().iterator(chunk_size=2000):
+        write(order)
+
+
+def recent_orders():
+    # ok: unbounded-query
+    return list(Order.objects.all()[:100])
+
+
+def order_count_db():
+    # ok: unbounded-query
+    return Order.objects.count()
+
+
+def active_customers():
+    # ok: unbounded-query
+    return Customer.objects.filter(active=True)
