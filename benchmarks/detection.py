@@ -808,8 +808,8 @@ def main(argv: list[str] | None = None) -> int:
         semgrep_note = "not run (--quick)"
     out += [
         f"readyterm commit `{report['readyterm_commit']}`"
-        + (" (rules/ has uncommitted changes)" if report["rules_dirty"] else ""),
-        f"; semgrep {report['semgrep_version']}; bandit under {bandit_label}; "
+        + (" (rules/ has uncommitted changes)" if report["rules_dirty"] else "")
+        + f"; semgrep {report['semgrep_version']}; bandit under {bandit_label}; "
         f"semgrep public rules: {semgrep_note}.",
         "",
     ]
@@ -936,6 +936,15 @@ def main(argv: list[str] | None = None) -> int:
                     t: [f"{f.rule} {f.path}:{f.line}" for f in fs] for t, fs in other_fixed.items()
                 },
                 "readyterm_run": rt.extra,
+                "markers": [
+                    {
+                        "kind": m.kind,
+                        "marker": f"{m.step}/{m.cls}",
+                        "at": f"{m.tree}/{m.path}:{m.line}",
+                        "hits": {t: sorted(set(r)) for t, r in m.hits.items()},
+                    }
+                    for m in markers
+                ],
             }
 
     text = "\n".join(out)
