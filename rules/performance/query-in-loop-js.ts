@@ -46,6 +46,12 @@ export async function loadTeams(ids: string[]) {
   return Promise.all(ids.map((id) => Team.findById(id)));
 }
 
+export async function loadOwners(ids: string[]) {
+  // ruleid: query-in-loop-js
+  const owners = await Promise.all(ids.map((id) => Owner.findOne({ _id: id })));
+  return owners;
+}
+
 export async function loadMembers(ids: string[]) {
   const out = [];
   for (const id of ids) {
