@@ -865,6 +865,13 @@ def main(argv: list[str] | None = None) -> int:
                 t: f"{r.note}; {len(r.findings)} findings; {r.seconds:.0f} s"
                 for t, r in runs.items()
             }
+            if "readyterm" in scores:
+                # What readyterm's own rule pack scores, without the bandit findings it relays.
+                own = [f for f in runs["readyterm"].findings if not f.rule.startswith("bandit-")]
+                scores["readyterm rules only"] = score_owasp(args.owasp, own, "testcode/")
+                notes["readyterm rules only"] = (
+                    f"readyterm's findings minus its bandit-* ones ({len(own)} findings)"
+                )
             if "bandit" in notes:
                 notes["bandit"] += f"; {bandit_label}"
             if scores:
