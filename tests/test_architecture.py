@@ -44,7 +44,7 @@ def run_python(code: str, cwd: Path | None = None) -> subprocess.CompletedProces
 
 def test_the_core_modules_are_found() -> None:
     modules = core_modules()
-    for name in ("readyterm", "readyterm.runner", "readyterm.cli", "readyterm.commands"):
+    for name in ("readyterm", "readyterm.engine.runner", "readyterm.cli", "readyterm.cli.commands"):
         assert name in modules
     assert "readyterm.backends.semgrep" in modules
     assert not [m for m in modules if m.startswith("readyterm.tui")]
@@ -102,9 +102,10 @@ def test_the_walkthroughs_process_imports_no_scanning_code() -> None:
         """
         import json, sys
         import readyterm.cli, readyterm.tui, readyterm.tui.app
-        scanning = ("readyterm.runner", "readyterm.backends", "readyterm.config",
-                    "readyterm.record", "readyterm.decisions", "readyterm.scope",
-                    "readyterm.cache", "pydantic", "jsonschema", "yaml", "sqlite3")
+        scanning = ("readyterm.engine.runner", "readyterm.backends",
+                    "readyterm.foundation.config", "readyterm.engine.record",
+                    "readyterm.engine.decisions", "readyterm.engine.scope",
+                    "readyterm.engine.cache", "pydantic", "jsonschema", "yaml", "sqlite3")
         print(json.dumps(sorted(m for m in scanning if m in sys.modules)))
         """
     )

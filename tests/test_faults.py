@@ -25,13 +25,13 @@ from readyterm import cli
 from readyterm.backends import ScanContext
 from readyterm.backends.bandit import BanditBackend
 from readyterm.backends.semgrep import SemgrepBackend
-from readyterm.config import Config
-from readyterm.procs import ARGV_BUDGET, argv_batches, run_tool
-from readyterm.record import load_records
+from readyterm.engine.record import load_records
+from readyterm.engine.runner import RunOptions, StepProgress, prepare, run_checklist, run_to_end
+from readyterm.engine.scope import RECORDS_DIR
+from readyterm.foundation.config import Config
+from readyterm.foundation.procs import ARGV_BUDGET, argv_batches, run_tool
+from readyterm.foundation.rulepack import RulePack, load_rule_pack
 from readyterm.reports import PLANNED_FORMATS
-from readyterm.rulepack import RulePack, load_rule_pack
-from readyterm.runner import RunOptions, StepProgress, prepare, run_checklist, run_to_end
-from readyterm.scope import RECORDS_DIR
 from tests.conftest import GitRepo, run_cli
 
 EMPTY_SEMGREP = {"results": [], "errors": [], "paths": {"scanned": []}, "version": "fake"}
@@ -801,7 +801,7 @@ def test_two_runs_writing_records_at_once_both_succeed(
 def test_an_internal_crash_prints_its_log_path_not_a_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from readyterm import commands
+    from readyterm.cli import commands
 
     def explode(options: object) -> None:
         raise RuntimeError("injected fault")

@@ -16,11 +16,11 @@ import jsonschema
 import pytest
 import yaml
 
-from readyterm.findings import Finding, Waiver
+from readyterm.engine.result import RunResult, ScopeSummary, StepResult
+from readyterm.foundation.findings import Finding, Waiver
+from readyterm.foundation.steps import STEP_IDS
 from readyterm.reports import formatters
 from readyterm.reports.github import render_github_summary
-from readyterm.result import RunResult, ScopeSummary, StepResult
-from readyterm.steps import STEP_IDS
 from tests.conftest import GitRepo, run_cli
 
 HERE = Path(__file__).resolve().parent

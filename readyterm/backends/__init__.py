@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
-from readyterm.config import Config
-from readyterm.findings import Finding
-from readyterm.rulepack import RulePack
+from readyterm.foundation.config import Config
+from readyterm.foundation.findings import Finding
+from readyterm.foundation.rulepack import RulePack
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class ScanContext:
     #: Any file's content at the base commit, changed or not; None when there is no base.
     file_at_base: Callable[[str], bytes | None] | None = None
     #: Processes (or threads) the backend may keep busy; None: one per CPU it may use.
-    #: Set when backends share the cores (readyterm.runner.core_shares).
+    #: Set when backends share the cores (readyterm.engine.runner.core_shares).
     jobs: int | None = None
 
 
@@ -71,15 +71,15 @@ class PerFileBackend(Backend, Protocol):
     def cache_identity(self, context: ScanContext) -> str | None:
         """Everything besides a file's path and bytes that decides what is found in it
         (tool build, rules, settings); None when the tool is missing (nothing is cached).
-        See readyterm.cached_scan."""
+        See readyterm.engine.cached_scan."""
         ...
 
 
 def registry() -> dict[str, Backend]:
     from readyterm.backends.bandit import BanditBackend
-    from readyterm.backends.project import ProjectBackend
+    from readyterm.backends.project.backend import ProjectBackend
     from readyterm.backends.semgrep import SemgrepBackend
-    from readyterm.backends.staging import StagingBackend
+    from readyterm.backends.staging.backend import StagingBackend
 
     return {
         "semgrep": SemgrepBackend(),

@@ -11,9 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from readyterm.backends import ScanContext, ScanResult
-from readyterm.findings import Finding, Severity, read_lines, redact, secret_values
-from readyterm.procs import argv_batches, parallel_jobs, run_tool, tool_identity, work_chunks
-from readyterm.rulepack import RulePack
+from readyterm.foundation.findings import Finding, Severity, read_lines, redact, secret_values
+from readyterm.foundation.procs import (
+    argv_batches,
+    parallel_jobs,
+    run_tool,
+    tool_identity,
+    work_chunks,
+)
+from readyterm.foundation.rulepack import RulePack
 
 STEP = "input-validation"
 _NAMED_SECRET = re.compile(r"hardcoded password: '(.+)'\s*$", re.I)

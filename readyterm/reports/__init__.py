@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from readyterm.result import RunResult
+from readyterm.engine.result import RunResult
 
 Formatter = Callable[[RunResult, bool], str]
 

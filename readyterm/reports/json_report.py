@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import json
 
+from readyterm.engine.result import RunResult
 from readyterm.reports import printable
-from readyterm.result import RunResult
 
 
 def render_json(result: RunResult, color: bool = False) -> str:

@@ -5,9 +5,9 @@ Findings carry code that was redacted when they were made, so no secret reaches 
 
 from __future__ import annotations
 
-from readyterm.findings import Finding
-from readyterm.result import RunResult, StepResult
-from readyterm.steps import STEPS_BY_ID
+from readyterm.engine.result import RunResult, StepResult
+from readyterm.foundation.findings import Finding
+from readyterm.foundation.steps import STEPS_BY_ID
 
 PRODUCTION_CONTEXT = """\
 This code runs in production, not on a laptop:

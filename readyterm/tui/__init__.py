@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from readyterm.cli import run_options
-from readyterm.errors import ExitCode
-from readyterm.gitcmd import find_root
+from readyterm.foundation.errors import ExitCode
+from readyterm.foundation.gitcmd import find_root
 from readyterm.tui.checks import CheckServer, ProcessSource
 
 _VERDICT_LINE = {

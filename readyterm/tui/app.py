@@ -24,12 +24,12 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from readyterm.errors import ExitCode, ReadytermError
-from readyterm.events import RunFinished, StepFinished, StepProgress, StepStarted
-from readyterm.gitcmd import open_repo
-from readyterm.procs import run_tool
-from readyterm.result import RunResult
-from readyterm.steps import STEP_IDS, STEPS, STEPS_BY_ID
+from readyterm.engine.events import RunFinished, StepFinished, StepProgress, StepStarted
+from readyterm.engine.result import RunResult
+from readyterm.foundation.errors import ExitCode, ReadytermError
+from readyterm.foundation.gitcmd import open_repo
+from readyterm.foundation.procs import run_tool
+from readyterm.foundation.steps import STEP_IDS, STEPS, STEPS_BY_ID
 from readyterm.tui.actions import ACTIONS
 from readyterm.tui.prompt import finding_prompt, step_prompt
 from readyterm.tui.screens.modals import (
@@ -44,7 +44,7 @@ from readyterm.tui.source import HeaderKnown, Snapshot, Source, SourceEvent
 from readyterm.tui.state import WalkState
 
 if TYPE_CHECKING:
-    from readyterm.decisions import Attestation, WaiverEntry
+    from readyterm.engine.decisions import Attestation, WaiverEntry
 
 _GIT_TIMEOUT = 30
 #: How often a record is re-attempted when files keep changing while it re-checks them.
@@ -313,7 +313,7 @@ class ReadytermApp(App[ExitCode]):
     def _save_waiver(self, entry: WaiverEntry | None) -> None:
         if entry is None:
             return
-        from readyterm.decisions import add_waiver  # pydantic, yaml: not for the first frame
+        from readyterm.engine.decisions import add_waiver  # pydantic, yaml: not for the first frame
 
         try:
             add_waiver(self.source.root, entry)
@@ -345,7 +345,9 @@ class ReadytermApp(App[ExitCode]):
     def _save_attestations(self, entries: list[Attestation] | None) -> None:
         if not entries:
             return
-        from readyterm.decisions import add_attestation  # pydantic, yaml: not for the first frame
+        from readyterm.engine.decisions import (
+            add_attestation,  # pydantic, yaml: not for the first frame
+        )
 
         try:
             for entry in entries:
@@ -417,7 +419,7 @@ class ReadytermApp(App[ExitCode]):
     @work(thread=True, exit_on_error=False, group="record")
     def write_record_file(self, result: RunResult, choice: RecordChoice) -> None:
         root = self.source.root
-        from readyterm.record import write_record  # jsonschema: not for the first frame
+        from readyterm.engine.record import write_record  # jsonschema: not for the first frame
 
         path = write_record(root, result)
         relative = path.relative_to(root).as_posix()

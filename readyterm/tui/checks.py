@@ -30,11 +30,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from readyterm.errors import ExitCode, ReadytermError
-from readyterm.events import Event, RunFinished, RunOptions
-from readyterm.procs import lower_priority
-from readyterm.result import RunResult
-from readyterm.steps import STEP_IDS
+from readyterm.engine.events import Event, RunFinished, RunOptions
+from readyterm.engine.result import RunResult
+from readyterm.foundation.errors import ExitCode, ReadytermError
+from readyterm.foundation.procs import lower_priority
+from readyterm.foundation.steps import STEP_IDS
 from readyterm.tui.source import Header, HeaderKnown, Snapshot, header_of
 
 #: How long the app waits for the helper to stop its tools when it quits.
@@ -117,7 +117,7 @@ def _run(
     try:
         # Here, not at the top: the app's process never needs the scanning code, and the
         # helper imports it on its own core while the app imports Textual and draws.
-        from readyterm.runner import prepare, run_checklist
+        from readyterm.engine.runner import prepare, run_checklist
         from readyterm.tui.live import code_digest
 
         prepared = prepare(replace(options, steps=steps or options.steps))

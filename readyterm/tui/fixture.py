@@ -10,8 +10,8 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from readyterm.findings import REDACTED, Finding, Waiver
-from readyterm.result import RunResult, ScopeSummary, StepResult
+from readyterm.engine.result import RunResult, ScopeSummary, StepResult
+from readyterm.foundation.findings import REDACTED, Finding, Waiver
 
 FILES = [
     "Dockerfile",

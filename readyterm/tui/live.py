@@ -13,11 +13,11 @@ from collections.abc import Generator
 from dataclasses import replace
 from pathlib import Path
 
-from readyterm.events import Event, RunOptions
-from readyterm.result import RunResult
-from readyterm.runner import Prepared, prepare, run_checklist, scope_summary
-from readyterm.scope import content_digest
-from readyterm.steps import STEP_IDS
+from readyterm.engine.events import Event, RunOptions
+from readyterm.engine.result import RunResult
+from readyterm.engine.runner import Prepared, prepare, run_checklist, scope_summary
+from readyterm.engine.scope import content_digest
+from readyterm.foundation.steps import STEP_IDS
 from readyterm.tui.source import DECISIONS_DIR, Header, Snapshot, header_of
 
 

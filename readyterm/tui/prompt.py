@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from readyterm.findings import REDACTED, Finding
-from readyterm.result import StepResult
-from readyterm.steps import STEPS_BY_ID
+from readyterm.engine.result import StepResult
+from readyterm.foundation.findings import REDACTED, Finding
+from readyterm.foundation.steps import STEPS_BY_ID
 from readyterm.tui.state import location
 
 PRODUCTION_CONTEXT = (

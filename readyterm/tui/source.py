@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from readyterm.events import Event, RunFinished, StepFinished, StepStarted
-from readyterm.result import RunResult, ScopeSummary
-from readyterm.steps import STEP_IDS
+from readyterm.engine.events import Event, RunFinished, StepFinished, StepStarted
+from readyterm.engine.result import RunResult, ScopeSummary
+from readyterm.foundation.steps import STEP_IDS
 
 if TYPE_CHECKING:
-    from readyterm.scope import Scope
+    from readyterm.engine.scope import Scope
 
 #: readyterm's own decision files: writing one must not make the scanned code look changed.
 DECISIONS_DIR = ".readyterm/"

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from readyterm.findings import REDACTED, Finding
-from readyterm.result import RunResult, StepResult
-from readyterm.steps import STEP_IDS
+from readyterm.engine.result import RunResult, StepResult
+from readyterm.foundation.findings import REDACTED, Finding
+from readyterm.foundation.steps import STEP_IDS
 
 Phase = Literal["waiting", "running", "done"]
 _LOG_LINES = 200

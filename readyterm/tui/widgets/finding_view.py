@@ -9,7 +9,7 @@ from rich.syntax import Syntax
 from rich.text import Text
 from textual.widgets import Static
 
-from readyterm.findings import Finding
+from readyterm.foundation.findings import Finding
 from readyterm.tui.prompt import code_context
 from readyterm.tui.state import location
 
