@@ -22,13 +22,14 @@ from typing import Any
 import pytest
 
 from readyterm import cli
-from readyterm.backends import ScanContext
 from readyterm.backends.bandit import BanditBackend
+from readyterm.backends.base import ScanContext
 from readyterm.backends.semgrep import SemgrepBackend
+from readyterm.cli.arguments import FORMATS
 from readyterm.engine.record import load_records
 from readyterm.engine.runner import RunOptions, StepProgress, prepare, run_checklist, run_to_end
-from readyterm.engine.scope import RECORDS_DIR
 from readyterm.foundation.config import Config
+from readyterm.foundation.paths import RECORDS_DIR
 from readyterm.foundation.procs import ARGV_BUDGET, argv_batches, run_tool
 from readyterm.foundation.rulepack import RulePack, load_rule_pack
 from readyterm.reports import PLANNED_FORMATS
@@ -842,7 +843,7 @@ def test_a_closed_stdout_is_not_a_crash(args: tuple[str, ...]) -> None:
 # --- bad options -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", cli.FORMATS)
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_in_the_contract_renders_or_says_it_is_planned(
     changed: GitRepo, tmp_path: Path, fmt: str
 ) -> None:

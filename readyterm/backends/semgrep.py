@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from readyterm.backends import ScanContext, ScanResult
+from readyterm.backends.base import ScanContext, ScanResult
 from readyterm.foundation.findings import Finding, read_lines, redact, secret_values
 from readyterm.foundation.procs import ToolRun, argv_batches, run_tool, tool_identity
 from readyterm.foundation.rulepack import RuleMeta, RulePack, rule_yaml_files

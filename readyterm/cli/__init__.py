@@ -1,7 +1,9 @@
 """Command line: `readyterm [--ci] [PATH]`, `verify`, `demo`, `waive`, `attest`, `steps`, `merge`.
 
 One top-level handler maps ReadytermError to its exit code and prints no traceback;
-anything unexpected is logged to a file whose path is printed.
+anything unexpected is logged to a file whose path is printed. `check` is the one place
+that decides between the walkthrough and the headless run. The parsers are in `arguments`,
+what each command does in `commands`.
 """
 
 from __future__ import annotations
@@ -14,19 +16,15 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import platformdirs
 
 from readyterm import __version__
+from readyterm.cli.arguments import SUBCOMMANDS, command_parser, run_options, run_parser
 from readyterm.foundation.errors import ExitCode, ReadytermError
-from readyterm.foundation.steps import STEP_IDS
 
-if TYPE_CHECKING:
-    from readyterm.engine.events import RunOptions
-
-SUBCOMMANDS = ("verify", "demo", "waive", "attest", "steps", "merge")
-FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "prompt")
+NOT_A_TERMINAL = "readyterm: not a terminal, so running the headless checks (as with --ci) instead"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -106,186 +104,41 @@ def _detach_stdout() -> None:
 
 
 def _dispatch(args: list[str]) -> ExitCode:
+    # `commands` (the runner, the config and record models) is imported only when a command
+    # runs headless: the walkthrough's first frame waits for every import made here, and its
+    # checks' helper process imports the scanning code itself, on another core.
     if args and args[0] in SUBCOMMANDS:
         from readyterm.cli import commands
 
         name, rest = args[0], args[1:]
-        parser = _subparser(name)
-        options = parser.parse_args(rest)
+        options = command_parser(name).parse_args(rest)
+        if name == "demo":
+            return check(options, commands.write_demo_repo(options))
         handler = getattr(commands, f"cmd_{name}")
         result: ExitCode = handler(options)
         return result
     options = run_parser().parse_args(args)
-    if not options.ci and interactive():
-        # Straight to the walkthrough: its first frame waits for every import made here,
-        # and its checks' helper process imports the scanning code itself, on another core.
-        from readyterm.tui import run_walkthrough
+    return check(options, options.path)
 
-        return run_walkthrough(options, options.path)
-    from readyterm.cli import commands
 
-    return commands.cmd_run(options)
+def check(options: argparse.Namespace, path: Path) -> ExitCode:
+    """Run the checklist on path: the walkthrough unless --ci, when both ends are a terminal;
+    otherwise the headless run (with a note when the walkthrough was asked for)."""
+    if not options.ci:
+        if interactive():
+            # Not at import: the walkthrough loads Textual, which the headless run never does.
+            from readyterm.tui import run_walkthrough
+
+            return run_walkthrough(run_options(options, path))
+        print(NOT_A_TERMINAL, file=sys.stderr)
+    from readyterm.cli import commands  # the scanning code: see _dispatch
+
+    return commands.run_headless(options, path)
 
 
 def interactive() -> bool:
     """Both ends are a terminal: the walkthrough can run (else the headless run does)."""
     return sys.stdin.isatty() and sys.stdout.isatty()
-
-
-def add_run_options(parser: argparse.ArgumentParser) -> None:
-    ci = parser.add_argument_group("checks (the same for --ci and the walkthrough)")
-    ci.add_argument(
-        "--base",
-        metavar="REF",
-        help="compare with REF (default: merge-base "
-        "with the remote default branch, then main/master)",
-    )
-    ci.add_argument(
-        "--all",
-        dest="whole",
-        action="store_true",
-        help="judge the whole repository, not only the change",
-    )
-    ci.add_argument("--steps", type=_step_list, metavar="A,B", help="run only these steps")
-    ci.add_argument("--no-staging", action="store_true", help="skip the Docker smoke test")
-    ci.add_argument("--strict", action="store_true", help="warnings fail the gate too")
-    ci.add_argument(
-        "--all-findings",
-        action="store_true",
-        help="also report findings that existed before the change",
-    )
-    parser.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="scan every file again instead of reusing results of earlier runs "
-        "(the cache lives in READYTERM_CACHE_DIR, default: the user cache folder)",
-    )
-    add_report_options(ci)
-    ci.add_argument(
-        "--write-record",
-        action="store_true",
-        help="write a readiness record to .readyterm/records/",
-    )
-
-
-def add_report_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
-    """`--format` and `--output`: how a result is reported (a run's, or a merged one)."""
-    parser.add_argument("--format", choices=FORMATS, default="text", help="stdout format")
-    parser.add_argument(
-        "--output",
-        action="append",
-        default=[],
-        type=_output_spec,
-        metavar="FORMAT:PATH",
-        help="also write FORMAT to PATH (repeatable)",
-    )
-
-
-def run_options(options: argparse.Namespace, path: Path) -> RunOptions:
-    """The run the options added by `add_run_options` ask for, at path."""
-    from readyterm.engine.events import RunOptions  # not at import: `--help` stays light
-
-    return RunOptions(
-        path=path,
-        base=options.base,
-        whole=options.whole,
-        steps=options.steps,
-        no_staging=options.no_staging,
-        strict=options.strict,
-        all_findings=options.all_findings,
-        use_cache=not options.no_cache,
-    )
-
-
-def run_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="readyterm",
-        description="Walk a change through a pre-deployment checklist. "
-        f"Other commands: {', '.join(SUBCOMMANDS)} (readyterm COMMAND --help).",
-        epilog="exit codes: 0 ready, 1 not ready, 2 usage or configuration error, "
-        "3 a check could not run",
-    )
-    parser.add_argument("path", nargs="?", default=".", type=Path, help="repository (default: .)")
-    parser.add_argument("--ci", action="store_true", help="run headless, for pipelines")
-    parser.add_argument("--version", action="version", version=f"readyterm {__version__}")
-    add_run_options(parser)
-    return parser
-
-
-def _subparser(name: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=f"readyterm {name}")
-    if name == "verify":
-        parser.description = "Does a committed readiness record cover the code as it is now?"
-        parser.add_argument("path", nargs="?", default=".", type=Path)
-        parser.add_argument("--format", choices=("text", "json", "github"), default="text")
-    elif name == "demo":
-        parser.description = "Write a demo app with dev-to-prod defects to a git repo and check it."
-        parser.add_argument("--ci", action="store_true", help="run headless")
-        parser.add_argument(
-            "--path", type=Path, help="where to write the demo repo (default: a temp folder)"
-        )
-        add_run_options(parser)
-    elif name == "waive":
-        parser.description = "Accept a risk: add an entry to .readyterm/waivers.yaml."
-        parser.add_argument("rule", nargs="?", help="rule id to waive")
-        parser.add_argument("--path", help="file or glob the waiver covers")
-        parser.add_argument("--fingerprint", help="one finding's fingerprint")
-        parser.add_argument("--reason", required=True, help="why the risk is acceptable")
-        parser.add_argument("--owner", help="who owns the risk (default: git user.email)")
-        expiry = parser.add_mutually_exclusive_group()
-        expiry.add_argument(
-            "--days", type=int, default=None, help="expires in N days (default 30, max 90)"
-        )
-        expiry.add_argument("--expires", type=dt.date.fromisoformat, help="expiry date YYYY-MM-DD")
-        parser.add_argument("-C", dest="repo", type=Path, default=Path("."), help="repository")
-    elif name == "attest":
-        parser.description = "Answer a step's questions that no tool can decide."
-        parser.add_argument("step", choices=STEP_IDS)
-        parser.add_argument(
-            "--answer",
-            action="append",
-            default=[],
-            metavar="QUESTION=TEXT",
-            required=True,
-            help="e.g. alert='PagerDuty: orders-5xx'",
-        )
-        parser.add_argument("--author", help="who answers (default: git user.email)")
-        parser.add_argument("-C", dest="repo", type=Path, default=Path("."), help="repository")
-    elif name == "steps":
-        parser.description = "List the checklist steps, their questions and attestation ids."
-        parser.add_argument("--format", choices=("text", "json"), default="text")
-    elif name == "merge":
-        parser.description = (
-            "Merge the --format json results of CI jobs that ran different --steps into one "
-            "result: one report, one verdict and exit code. Runs no check itself."
-        )
-        parser.epilog = "exit codes: 0 ready, 1 not ready, 2 bad input, 3 a check could not run"
-        parser.add_argument(
-            "results", nargs="*", type=Path, metavar="RESULT.json", help="the jobs' results"
-        )
-        add_report_options(parser)
-    return parser
-
-
-def _step_list(value: str) -> tuple[str, ...]:
-    steps = tuple(part.strip() for part in value.split(",") if part.strip())
-    unknown = [s for s in steps if s not in STEP_IDS]
-    if unknown or not steps:
-        raise argparse.ArgumentTypeError(
-            f"unknown step id {unknown[0]!r}; step ids are: {', '.join(STEP_IDS)}"
-            if unknown
-            else "give at least one step id"
-        )
-    return steps
-
-
-def _output_spec(value: str) -> tuple[str, Path]:
-    fmt, sep, path = value.partition(":")
-    if not sep or not path or fmt not in FORMATS:
-        raise argparse.ArgumentTypeError(
-            f"expected FORMAT:PATH with FORMAT one of {', '.join(FORMATS)}, got {value!r}"
-        )
-    return fmt, Path(path)
 
 
 def _write_crash_log() -> str:

@@ -10,7 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
-from readyterm.cli import interactive, run_options
+from readyterm.cli.arguments import run_options
 from readyterm.engine.decisions import (
     DEFAULT_WAIVER_DAYS,
     MAX_WAIVER_DAYS,
@@ -36,24 +36,6 @@ from readyterm.foundation.errors import ConfigError, ExitCode
 from readyterm.foundation.gitcmd import open_repo
 from readyterm.foundation.steps import STEPS, STEPS_BY_ID
 from readyterm.reports import PLANNED_FORMATS, formatters
-
-NOT_A_TERMINAL = "readyterm: not a terminal, so running the headless checks (as with --ci) instead"
-
-
-def cmd_run(options: argparse.Namespace) -> ExitCode:
-    if not options.ci:
-        return _walkthrough(options, options.path)
-    return run_headless(options, options.path)
-
-
-def _walkthrough(options: argparse.Namespace, path: Path) -> ExitCode:
-    """The TUI when both ends are a terminal; otherwise the headless run, with a note."""
-    if not interactive():
-        print(NOT_A_TERMINAL, file=sys.stderr)
-        return run_headless(options, path)
-    from readyterm.tui import run_walkthrough
-
-    return run_walkthrough(options, path)
 
 
 def run_headless(options: argparse.Namespace, path: Path) -> ExitCode:
@@ -183,14 +165,13 @@ def load_config_for(path: Path) -> Config:
     return load_config(find_root(path))[0]
 
 
-def cmd_demo(options: argparse.Namespace) -> ExitCode:
+def write_demo_repo(options: argparse.Namespace) -> Path:
+    """`readyterm demo`: write the demo repository; the command line then checks it."""
     from readyterm.cli.demo import write_demo
 
     where = write_demo(options.path)
     print(f"readyterm: demo repository written to {where}", file=sys.stderr)
-    if not options.ci:
-        return _walkthrough(options, where)
-    return run_headless(options, where)
+    return where
 
 
 def _git_identity(repo_path: Path) -> str | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from readyterm import __version__
-from readyterm.backends import Backend, PerFileBackend, ScanContext, ScanResult
+from readyterm.backends.base import Backend, PerFileBackend, ScanContext, ScanResult
 from readyterm.engine.cache import FORMAT, ResultCache, digest
 from readyterm.foundation.findings import Finding
 

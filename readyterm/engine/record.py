@@ -18,9 +18,9 @@ import jsonschema
 import yaml
 
 from readyterm.engine.result import RunResult
-from readyterm.engine.scope import RECORDS_DIR
 from readyterm.foundation.atomic import create_text_atomic
 from readyterm.foundation.errors import RecordError
+from readyterm.foundation.paths import RECORDS_DIR
 
 RECORD_SCHEMA = "readyterm.record/1"
 _SUFFIXED = re.compile(r"\d{8}T\d{6}Z-[0-9a-z]+-(\d+)\.yaml")

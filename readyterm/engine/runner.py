@@ -7,76 +7,35 @@ finished as soon as every backend that judges it is done. Failures come back as 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import queue
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Collection, Generator, Mapping
+from collections.abc import Callable, Collection, Generator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 
 from readyterm import __version__
-from readyterm.backends import Backend, ScanContext, ScanResult, registry
-from readyterm.engine.cache import CacheSettings, ResultCache
+from readyterm.backends.base import Backend, ScanContext, ScanResult
+from readyterm.backends.registry import registry
 from readyterm.engine.cached_scan import scan_with_cache
-from readyterm.engine.decisions import Attestation, WaiverEntry, load_attestations, load_waivers
 from readyterm.engine.events import Event as Event
 from readyterm.engine.events import RunFinished as RunFinished
 from readyterm.engine.events import RunOptions as RunOptions
 from readyterm.engine.events import StepFinished as StepFinished
 from readyterm.engine.events import StepProgress as StepProgress
 from readyterm.engine.events import StepStarted as StepStarted
+from readyterm.engine.prepare import Prepared as Prepared
+from readyterm.engine.prepare import prepare as prepare
 from readyterm.engine.result import RunResult, ScopeSummary, StepResult
-from readyterm.engine.scope import Scope, resolve_scope
+from readyterm.engine.scope import Scope
 from readyterm.engine.triage import judge_step
-from readyterm.foundation.config import Config, load_config
-from readyterm.foundation.errors import ConfigError
 from readyterm.foundation.findings import with_fingerprints
 from readyterm.foundation.gitcmd import find_root as find_root
 from readyterm.foundation.procs import parallel_jobs
-from readyterm.foundation.rulepack import RulePack, load_rule_pack
 from readyterm.foundation.steps import STEP_IDS
-
-
-@dataclass
-class Prepared:
-    """Everything validated before any check starts: bad input fails here, with exit 2."""
-
-    options: RunOptions
-    config: Config
-    config_source: str
-    scope: Scope
-    rule_pack: RulePack
-    waivers: list[WaiverEntry]
-    attestations: list[Attestation]
-    cache: ResultCache = field(default_factory=lambda: ResultCache(None, 0))
-
-
-def prepare(options: RunOptions, environ: Mapping[str, str] | None = None) -> Prepared:
-    unknown = [s for s in options.steps or () if s not in STEP_IDS]
-    if unknown:
-        raise ConfigError(
-            f"--steps: unknown step id {unknown[0]!r}", hint="step ids are: " + ", ".join(STEP_IDS)
-        )
-    environ = os.environ if environ is None else environ
-    cache_settings = CacheSettings.from_environment(environ, enabled=options.use_cache)
-    # Config lives at the repository root; find it before the scope (which needs its globs).
-    config, source = load_config(find_root(options.path), environ)
-    scope = resolve_scope(options.path, config, base=options.base, whole=options.whole)
-    return Prepared(
-        options=options,
-        config=config,
-        config_source=source,
-        scope=scope,
-        rule_pack=load_rule_pack(scope.root, config.rules),
-        waivers=load_waivers(scope.root),
-        attestations=load_attestations(scope.root),
-        # Opened last: everything above can still fail with a usage error.
-        cache=ResultCache.open(cache_settings),
-    )
 
 
 @dataclass
@@ -138,7 +97,7 @@ def run_checklist(
         yield StepStarted(step_id)
     started = time.monotonic()
     python = any(name.endswith((".py", ".pyw")) for name in prepared.scope.files)
-    shares = core_shares(plan.backends, parallel_jobs(prepared.config), python)
+    shares = core_shares(plan.backends, parallel_jobs(prepared.config.jobs), python)
     with ThreadPoolExecutor(max_workers=max(len(plan.backends), 1)) as pool:
         futures: dict[str, Future[_Outcome]] = {}
         for name, backend in plan.backends.items():

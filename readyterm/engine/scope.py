@@ -15,8 +15,8 @@ from typing import Literal
 from readyterm.foundation.config import Config
 from readyterm.foundation.errors import ScopeError
 from readyterm.foundation.gitcmd import Git, GitFailed, open_repo
+from readyterm.foundation.paths import DECISIONS_DIR, RECORDS_DIR
 
-RECORDS_DIR = ".readyterm/records"
 # Never judged: readyterm's own record files (so committing one does not change the scope).
 ALWAYS_EXCLUDED = (f"{RECORDS_DIR}/*",)
 _PRUNED_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
@@ -92,6 +92,12 @@ def content_digest(root: Path, paths: Iterable[str], deleted: Iterable[str] = ()
     for path in sorted(set(deleted)):
         total.update(b"deleted\0" + path.encode("utf-8", "surrogateescape") + b"\n")
     return "sha256:" + total.hexdigest()
+
+
+def code_digest(root: Path, files: list[str], deleted: list[str]) -> str:
+    """The digest a readiness record covers: the scope's content without readyterm's own
+    `.readyterm/` files, so that writing a waiver or a record does not make it stale."""
+    return content_digest(root, [f for f in files if not f.startswith(DECISIONS_DIR)], deleted)
 
 
 def _file_hash(path: Path) -> str:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readyterm.backends import ScanResult
+from readyterm.backends.base import ScanResult
 from readyterm.engine.decisions import apply_inline, apply_waivers
 from readyterm.engine.result import StepResult
+from readyterm.foundation.file_roles import is_test_or_example
 from readyterm.foundation.findings import (
     REDACTED,
     SEVERITY_RANK,
@@ -24,7 +24,7 @@ from readyterm.foundation.findings import (
 from readyterm.foundation.steps import STEPS_BY_ID
 
 if TYPE_CHECKING:
-    from readyterm.engine.runner import Prepared
+    from readyterm.engine.prepare import Prepared
 
 _INCOMPLETE_LISTED = 5
 
@@ -99,15 +99,6 @@ def _outcome(step_id: str, findings: list[Finding], strict: bool) -> StepResult:
 
 
 _STEPS_ABOUT_TESTS = frozenset({"tests"})
-_TEST_OR_EXAMPLE = re.compile(
-    r"(^|/)(tests?|testing|__tests__|examples?|samples?|docs?)/"
-    r"|(^|/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py)$"
-    r"|\.(test|spec)\.[cm]?[jt]sx?$"
-)
-
-
-def is_test_or_example(path: str) -> bool:
-    return bool(_TEST_OR_EXAMPLE.search(path))
 
 
 def _with_severity_overrides(

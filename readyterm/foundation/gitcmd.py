@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import Any
 
 from readyterm.foundation.errors import ScopeError, ToolError
+from readyterm.foundation.procs import run_tool
 
 # GitPython refuses to import when git is missing unless told to stay quiet; readyterm
 # then explains the problem itself (and still works on a plain folder).
@@ -31,8 +32,6 @@ def _load_gitpython(timeout: float) -> ModuleType:
     with _gitpython_lock:
         if _gitpython is not None:
             return _gitpython
-        from readyterm.foundation.procs import run_tool
-
         # The probe runs the same `git` GitPython will run (no READYTERM_GIT_BIN override).
         env = {k: v for k, v in os.environ.items() if k != "READYTERM_GIT_BIN"}
         probe = run_tool(["git", "version"], timeout=timeout, env=env)

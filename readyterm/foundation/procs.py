@@ -18,10 +18,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from readyterm.foundation.config import Config
 
 BUNDLED_TOOLS = frozenset({"semgrep", "bandit"})
 _POLL_SECONDS = 0.05
@@ -228,10 +224,10 @@ def lower_priority(pid: int, niceness: int) -> None:
             group.write(str(niceness))
 
 
-def parallel_jobs(config: Config) -> int:
-    """Processes a tool may use side by side: `jobs` in the config, else the CPUs we may use."""
-    if config.jobs is not None:
-        return config.jobs
+def parallel_jobs(configured: int | None) -> int:
+    """Processes a tool may use side by side: `jobs` from the config, else the CPUs we may use."""
+    if configured is not None:
+        return configured
     try:
         return max(len(os.sched_getaffinity(0)), 1)
     except AttributeError:  # not on Linux

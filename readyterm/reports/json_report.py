@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 from readyterm.engine.result import RunResult
-from readyterm.reports import printable
+from readyterm.reports.printable import printable
 
 
 def render_json(result: RunResult, color: bool = False) -> str:

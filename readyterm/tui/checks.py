@@ -118,7 +118,7 @@ def _run(
         # Here, not at the top: the app's process never needs the scanning code, and the
         # helper imports it on its own core while the app imports Textual and draws.
         from readyterm.engine.runner import prepare, run_checklist
-        from readyterm.tui.live import code_digest
+        from readyterm.engine.scope import code_digest
 
         prepared = prepare(replace(options, steps=steps or options.steps))
         conn.send(("event", HeaderKnown(header_of(prepared.scope, prepared.scope.root.name))))

@@ -11,14 +11,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Generator
 from dataclasses import replace
-from pathlib import Path
 
 from readyterm.engine.events import Event, RunOptions
 from readyterm.engine.result import RunResult
 from readyterm.engine.runner import Prepared, prepare, run_checklist, scope_summary
-from readyterm.engine.scope import content_digest
+from readyterm.engine.scope import code_digest
 from readyterm.foundation.steps import STEP_IDS
-from readyterm.tui.source import DECISIONS_DIR, Header, Snapshot, header_of
+from readyterm.tui.source import Header, Snapshot, header_of
 
 
 def snapshot_of(options: RunOptions) -> Snapshot:
@@ -26,10 +25,6 @@ def snapshot_of(options: RunOptions) -> Snapshot:
     scope = prepare(options).scope
     summary = scope_summary(scope)
     return Snapshot(summary, code_digest(scope.root, summary.files, summary.deleted))
-
-
-def code_digest(root: Path, files: list[str], deleted: list[str]) -> str:
-    return content_digest(root, [f for f in files if not f.startswith(DECISIONS_DIR)], deleted)
 
 
 class LiveSource:

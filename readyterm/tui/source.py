@@ -20,9 +20,6 @@ from readyterm.foundation.steps import STEP_IDS
 if TYPE_CHECKING:
     from readyterm.engine.scope import Scope
 
-#: readyterm's own decision files: writing one must not make the scanned code look changed.
-DECISIONS_DIR = ".readyterm/"
-
 
 @dataclass(frozen=True)
 class Header:
@@ -112,6 +109,8 @@ class FixedSource:
         return Snapshot(scope, scope.digest)
 
     def digest(self, result: RunResult) -> str:
-        from readyterm.tui.live import code_digest
+        # Not at import: the scope module loads the config models, which the first frame
+        # does without (start-up speed; docs/architecture.md).
+        from readyterm.engine.scope import code_digest
 
         return code_digest(self.root, result.scope.files, result.scope.deleted)

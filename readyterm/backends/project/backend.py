@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from readyterm.backends import ScanContext, ScanResult
+from readyterm.backends.base import ScanContext, ScanResult
 from readyterm.backends.project.common import (
     Problem,
     Reader,

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from readyterm.backends import ScanContext
-from readyterm.engine.triage import is_test_or_example
+from readyterm.backends.base import ScanContext
 from readyterm.foundation.errors import ToolError
+from readyterm.foundation.file_roles import is_test_or_example
 from readyterm.foundation.findings import Finding, Severity
 
 #: Manifests and sources larger than this are not parsed (a generated lock file, a bundle).

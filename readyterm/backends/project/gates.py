@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from readyterm.backends import ScanContext
+from readyterm.backends.base import ScanContext
 from readyterm.backends.project.common import base_version, finding, is_diff_run, read_bytes
 from readyterm.foundation.config import CONFIG_FILE
 from readyterm.foundation.findings import SEVERITY_RANK, Finding

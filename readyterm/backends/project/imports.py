@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from readyterm.backends import ScanContext
+from readyterm.backends.base import ScanContext
 from readyterm.backends.project.common import (
     Problem,
     Reader,

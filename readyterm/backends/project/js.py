@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from readyterm.backends import ScanContext
+from readyterm.backends.base import ScanContext
 from readyterm.backends.project.common import (
     PRUNED_DIRS,
     Problem,

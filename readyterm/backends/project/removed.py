@@ -11,7 +11,7 @@ import os
 import re
 from pathlib import Path, PurePosixPath
 
-from readyterm.backends import ScanContext
+from readyterm.backends.base import ScanContext
 from readyterm.backends.project.common import (
     DEV_NAME,
     PRUNED_DIRS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from readyterm.backends import ScanContext, ScanResult
+from readyterm.backends.base import ScanContext, ScanResult
 from readyterm.foundation.errors import ToolError
 from readyterm.foundation.rulepack import RulePack
 

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import docker
 
 from readyterm.backends.staging.build import ImageFacts
 from readyterm.backends.staging.container import RunSpec, log_lines, running, wait_ready
 from readyterm.backends.staging.probes import redact_log, scan_logs
-
-if TYPE_CHECKING:
-    from readyterm.backends.staging.smoke import Smoke
+from readyterm.foundation.config import StagingConfig
+from readyterm.foundation.findings import Severity
 
 # A fail-fast message names what is missing: a KeyError, "missing", "required", "not set".
 _NAMES_MISSING = re.compile(
@@ -21,8 +21,21 @@ _NAMES_MISSING = re.compile(
 )
 
 
+class StagingRun(Protocol):
+    """What a breakage test needs of the staging run (smoke.Smoke) it is part of."""
+
+    config: StagingConfig
+    cancel: threading.Event
+
+    def probe(self, name: str, outcome: str, detail: str = "") -> None: ...
+
+    def finding(
+        self, rule: str, severity: Severity, message: str, why: str, fix: str, key: str = ""
+    ) -> None: ...
+
+
 def empty_environment(
-    smoke: Smoke, client: docker.DockerClient, spec: RunSpec, facts: ImageFacts
+    smoke: StagingRun, client: docker.DockerClient, spec: RunSpec, facts: ImageFacts
 ) -> None:
     """Must fail fast naming what is missing, or start without dev defaults — never come up
     talking to localhost."""
@@ -79,7 +92,9 @@ def empty_environment(
         )
 
 
-def no_network(smoke: Smoke, client: docker.DockerClient, spec: RunSpec, facts: ImageFacts) -> None:
+def no_network(
+    smoke: StagingRun, client: docker.DockerClient, spec: RunSpec, facts: ImageFacts
+) -> None:
     """Must stay up or exit with a clear log line within the wait — never hang."""
     isolated = replace(spec, network=False)
     with running(client, isolated) as container:
