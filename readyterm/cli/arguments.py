@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from readyterm import __version__
+from readyterm.foundation.paths import RECORDS_DIR, WAIVERS_FILE
 from readyterm.foundation.steps import STEP_IDS
 
 if TYPE_CHECKING:
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
 
 SUBCOMMANDS = ("verify", "demo", "waive", "attest", "steps", "merge")
 FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "prompt")
+#: What `add_run_options` adds that RunOptions takes as it is (its fields of the same name).
+_RUN_FLAGS = ("base", "whole", "steps", "no_staging", "strict", "all_findings")
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -49,7 +52,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     ci.add_argument(
         "--write-record",
         action="store_true",
-        help="write a readiness record to .readyterm/records/",
+        help=f"write a readiness record to {RECORDS_DIR}/",
     )
 
 
@@ -70,16 +73,8 @@ def run_options(options: argparse.Namespace, path: Path) -> RunOptions:
     """The run the options added by `add_run_options` ask for, at path."""
     from readyterm.engine.events import RunOptions  # not at import: `--help` stays light
 
-    return RunOptions(
-        path=path,
-        base=options.base,
-        whole=options.whole,
-        steps=options.steps,
-        no_staging=options.no_staging,
-        strict=options.strict,
-        all_findings=options.all_findings,
-        use_cache=not options.no_cache,
-    )
+    flags = {name: getattr(options, name) for name in _RUN_FLAGS}
+    return RunOptions(path=path, use_cache=not options.no_cache, **flags)
 
 
 def run_parser() -> argparse.ArgumentParser:
@@ -111,7 +106,7 @@ def command_parser(name: str) -> argparse.ArgumentParser:
         )
         add_run_options(parser)
     elif name == "waive":
-        parser.description = "Accept a risk: add an entry to .readyterm/waivers.yaml."
+        parser.description = f"Accept a risk: add an entry to {WAIVERS_FILE}."
         parser.add_argument("rule", nargs="?", help="rule id to waive")
         parser.add_argument("--path", help="file or glob the waiver covers")
         parser.add_argument("--fingerprint", help="one finding's fingerprint")

@@ -31,9 +31,10 @@ from readyterm.engine.runner import (
 )
 from readyterm.engine.verify import verify
 from readyterm.foundation.atomic import write_text_atomic
-from readyterm.foundation.config import Config, load_config
+from readyterm.foundation.config import Config, git_timeout, load_config
 from readyterm.foundation.errors import ConfigError, ExitCode
 from readyterm.foundation.gitcmd import open_repo
+from readyterm.foundation.paths import ATTESTATIONS_FILE, WAIVERS_FILE
 from readyterm.foundation.steps import STEPS, STEPS_BY_ID
 from readyterm.reports import PLANNED_FORMATS, formatters
 
@@ -175,10 +176,8 @@ def write_demo_repo(options: argparse.Namespace) -> Path:
 
 
 def _git_identity(repo_path: Path) -> str | None:
-    repo = open_repo(repo_path, 10)
-    if repo is None:
-        return None
-    return repo.try_text("config", "user.email") or repo.try_text("config", "user.name") or None
+    repo = open_repo(repo_path, git_timeout(find_root(repo_path)))
+    return repo.identity() if repo else None
 
 
 def cmd_waive(options: argparse.Namespace) -> ExitCode:
@@ -210,7 +209,7 @@ def cmd_waive(options: argparse.Namespace) -> ExitCode:
         expires=expires,
     )
     add_waiver(root, entry)
-    print(f"waived {entry.describe()} in .readyterm/waivers.yaml")
+    print(f"waived {entry.describe()} in {WAIVERS_FILE}")
     return ExitCode.READY
 
 
@@ -237,7 +236,7 @@ def cmd_attest(options: argparse.Namespace) -> ExitCode:
         )
     for entry in entries:
         add_attestation(root, entry)
-    print(f"recorded {len(entries)} attestation(s) for {step.id} in .readyterm/attestations.yaml")
+    print(f"recorded {len(entries)} attestation(s) for {step.id} in {ATTESTATIONS_FILE}")
     return ExitCode.READY
 
 

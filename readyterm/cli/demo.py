@@ -12,11 +12,11 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from readyterm.foundation.config import git_timeout
 from readyterm.foundation.errors import ConfigError, ToolError
-from readyterm.foundation.procs import run_tool
+from readyterm.foundation.gitcmd import Git
 
 FEATURE_BRANCH = "feature/orders-api"
-_GIT_TIMEOUT = 30
 # A fixed identity and dates: the demo must work on a machine with no git config, and
 # give the same commits every time.
 _GIT_ENV = {
@@ -67,7 +67,7 @@ def _copy_tree(source: Traversable, target: Path) -> None:
 
 
 def _git(cwd: Path, *args: str) -> None:
-    env = {**os.environ, **_GIT_ENV}
-    run = run_tool(["git", *args], timeout=_GIT_TIMEOUT, cwd=cwd, env=env)
-    if run.returncode != 0:
-        raise ToolError(f"could not create the demo repository: {run.failure(_GIT_TIMEOUT)}")
+    try:
+        Git(cwd, git_timeout(cwd), env=_GIT_ENV).run(*args)
+    except ToolError as exc:
+        raise ToolError(f"could not create the demo repository: {exc.message}") from None

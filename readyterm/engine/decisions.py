@@ -23,10 +23,9 @@ from readyterm.foundation.atomic import write_text_atomic
 from readyterm.foundation.errors import RecordError
 from readyterm.foundation.findings import Finding, Waiver
 from readyterm.foundation.findings import fingerprint as make_fingerprint
+from readyterm.foundation.paths import ATTESTATIONS_FILE, WAIVERS_FILE
 from readyterm.foundation.steps import STEP_IDS
 
-WAIVERS_FILE = ".readyterm/waivers.yaml"
-ATTESTATIONS_FILE = ".readyterm/attestations.yaml"
 MAX_WAIVER_DAYS = 90
 DEFAULT_WAIVER_DAYS = 30
 IGNORE_WITHOUT_REASON = "ignore-without-reason"

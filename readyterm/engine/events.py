@@ -30,22 +30,31 @@ class RunOptions:
 
 @dataclass(frozen=True)
 class StepStarted:
+    """A step's checks have started (a skipped step never starts)."""
+
     step_id: str
 
 
 @dataclass(frozen=True)
 class StepProgress:
+    """A line of news from a running step: the staging build's output, cached files."""
+
     step_id: str
+    #: One line, for a CI log or the walkthrough's status.
     message: str
 
 
 @dataclass(frozen=True)
 class StepFinished:
+    """A step's outcome, judged: findings triaged, decisions applied."""
+
     result: StepResult
 
 
 @dataclass(frozen=True)
 class RunFinished:
+    """The whole run's result, the last event of a run."""
+
     result: RunResult
 
 

@@ -301,3 +301,25 @@ def _strings(values: list[Any], where: str) -> list[str]:
 
 def _kind(value: object) -> str:
     return "null" if value is None else type(value).__name__
+
+
+def waivers_applied(steps: list[StepResult]) -> list[dict[str, Any]]:
+    """The waivers.yaml entries behind the waived findings, one per owner, reason and expiry."""
+    applied: dict[str, dict[str, Any]] = {}
+    for step in steps:
+        for finding in step.findings:
+            waiver = finding.waiver
+            if waiver is None or waiver.kind != "waiver":
+                continue
+            key = f"{waiver.owner}|{waiver.reason}|{waiver.expires}"
+            entry = applied.setdefault(
+                key,
+                {
+                    "reason": waiver.reason,
+                    "owner": waiver.owner,
+                    "expires": waiver.expires,
+                    "fingerprints": [],
+                },
+            )
+            entry["fingerprints"].append(finding.fingerprint)
+    return sorted(applied.values(), key=lambda w: (str(w["owner"]), str(w["reason"])))

@@ -29,7 +29,7 @@ from readyterm.engine.events import StepProgress as StepProgress
 from readyterm.engine.events import StepStarted as StepStarted
 from readyterm.engine.prepare import Prepared as Prepared
 from readyterm.engine.prepare import prepare as prepare
-from readyterm.engine.result import RunResult, ScopeSummary, StepResult
+from readyterm.engine.result import RunResult, ScopeSummary, StepResult, waivers_applied
 from readyterm.engine.scope import Scope
 from readyterm.engine.triage import judge_step
 from readyterm.foundation.findings import with_fingerprints
@@ -246,22 +246,6 @@ def _result(
             if reported:
                 versions[tool] = reported
     today = prepared.options.today or dt.datetime.now(dt.UTC).date()
-    applied: dict[str, dict[str, object]] = {}
-    for step in steps:
-        for finding in step.findings:
-            if finding.waiver and finding.waiver.kind == "waiver":
-                waiver = finding.waiver
-                key = f"{waiver.owner}|{waiver.reason}|{waiver.expires}"
-                entry = applied.setdefault(
-                    key,
-                    {
-                        "reason": waiver.reason,
-                        "owner": waiver.owner,
-                        "expires": waiver.expires,
-                        "fingerprints": [],
-                    },
-                )
-                entry["fingerprints"].append(finding.fingerprint)  # type: ignore[attr-defined]
     notices = list(scope.notices)
     if prepared.cache.notice:
         notices.append(prepared.cache.notice)
@@ -275,7 +259,7 @@ def _result(
         steps=steps,
         strict=prepared.options.strict,
         notices=notices,
-        waivers_applied=sorted(applied.values(), key=lambda w: (str(w["owner"]), str(w["reason"]))),
+        waivers_applied=waivers_applied(steps),
         attestations=[a.model_dump() for a in prepared.attestations],
         tool_versions=versions,
     )

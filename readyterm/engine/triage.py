@@ -21,6 +21,7 @@ from readyterm.foundation.findings import (
     redact,
     with_fingerprints,
 )
+from readyterm.foundation.paths import ATTESTATIONS_FILE
 from readyterm.foundation.steps import STEPS_BY_ID
 
 if TYPE_CHECKING:
@@ -172,7 +173,7 @@ def _missing_attestations(step_id: str, prepared: Prepared) -> list[Finding]:
             rule="attestation-missing",
             step=step_id,
             severity="blocker" if required else "warning",
-            path=".readyterm/attestations.yaml",
+            path=ATTESTATIONS_FILE,
             line=0,
             end_line=0,
             message=f"not attested: {question.text}",

@@ -11,6 +11,7 @@ from readyterm.engine.record import StoredRecord, load_records
 from readyterm.engine.scope import Scope, resolve_scope
 from readyterm.foundation.config import Config
 from readyterm.foundation.errors import ExitCode, ScopeError
+from readyterm.foundation.paths import RECORDS_DIR
 
 Outcome = Literal["fresh", "stale", "expired", "not-ready", "missing"]
 
@@ -47,7 +48,7 @@ def verify(path: Path, config: Config, today: dt.date | None = None) -> Verifica
     if not records:
         return Verification(
             "missing",
-            "no readiness record in .readyterm/records/",
+            f"no readiness record in {RECORDS_DIR}/",
             details=[
                 "run `readyterm --ci --write-record` (or `w` in the walkthrough) and commit it"
             ],

@@ -159,6 +159,18 @@ def load_config(root: Path, environ: Mapping[str, str] | None = None) -> tuple[C
     return Config.model_validate(data), source
 
 
+def git_timeout(root: Path, environ: Mapping[str, str] | None = None) -> float:
+    """`timeouts.git` for the repository at root, for commands that need no other setting.
+
+    A config that does not load gives the default: waiving a risk or writing a record does
+    not fail on it; the next run reports it, naming the file and key.
+    """
+    try:
+        return load_config(root, environ)[0].timeouts.git
+    except ConfigError:
+        return DEFAULT_GIT_TIMEOUT
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
     """safe_load that rejects a key given twice (YAML would silently keep the last one)."""
 

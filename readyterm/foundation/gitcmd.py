@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -59,11 +60,17 @@ def _load_gitpython(timeout: float) -> ModuleType:
 
 
 class Git:
-    """A work tree plus the timeout every git command in it runs under."""
+    """A work tree plus the timeout every git command in it runs under (`timeouts.git`).
 
-    def __init__(self, root: Path, timeout: float) -> None:
+    The one way readyterm runs git: the scope, the identity of whoever decides (`identity`)
+    and the commits readyterm makes (`commit_only`, the demo repository) all go through it.
+    """
+
+    def __init__(self, root: Path, timeout: float, env: Mapping[str, str] | None = None) -> None:
         self.root = root
         self.timeout = timeout
+        #: Set for every command on top of the environment (the demo's fixed author).
+        self.env = dict(env) if env else None
         self._cmd: Any = None
 
     def run(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> bytes:
@@ -80,6 +87,7 @@ class Git:
                 ["git", *args],
                 with_extended_output=True,
                 with_exceptions=False,
+                env=self.env,
                 kill_after_timeout=self.timeout,
                 stdout_as_string=False,
                 strip_newline_in_stdout=False,  # `cat-file blob` must return the exact bytes
@@ -107,6 +115,15 @@ class Git:
             return self.text(*args)
         except GitFailed:
             return None
+
+    def identity(self) -> str | None:
+        """Who decides, as git knows them: user.email, else user.name (None: neither set)."""
+        return self.try_text("config", "user.email") or self.try_text("config", "user.name") or None
+
+    def commit_only(self, relative: str, message: str) -> None:
+        """Commit one file and nothing else that is staged. Raises ToolError (GitFailed)."""
+        self.run("add", "--", relative)
+        self.run("commit", "--quiet", "-m", message, "--", relative)
 
     def check_readable(self) -> None:
         """Fail with git's own words when git refuses this work tree (ownership, corruption)."""

@@ -27,11 +27,13 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from readyterm.engine.events import RunFinished, StepFinished, StepProgress, StepStarted
 from readyterm.engine.result import RunResult
 from readyterm.foundation.errors import ExitCode, ReadytermError
-from readyterm.foundation.gitcmd import open_repo
-from readyterm.foundation.procs import run_tool
+from readyterm.foundation.findings import Finding
+from readyterm.foundation.gitcmd import Git, open_repo
+from readyterm.foundation.paths import ATTESTATIONS_FILE
 from readyterm.foundation.steps import STEP_IDS, STEPS, STEPS_BY_ID
+from readyterm.reports.prompt import step_prompt
 from readyterm.tui.actions import ACTIONS
-from readyterm.tui.prompt import finding_prompt, step_prompt
+from readyterm.tui.code_context import code_context
 from readyterm.tui.screens.modals import (
     ErrorModal,
     HelpModal,
@@ -46,7 +48,6 @@ from readyterm.tui.state import WalkState
 if TYPE_CHECKING:
     from readyterm.engine.decisions import Attestation, WaiverEntry
 
-_GIT_TIMEOUT = 30
 #: How often a record is re-attempted when files keep changing while it re-checks them.
 _RECORD_ATTEMPTS = 3
 _ACTION_NAMES = frozenset(a.action for a in ACTIONS)
@@ -355,7 +356,7 @@ class ReadytermApp(App[ExitCode]):
         except ReadytermError as exc:
             self.push_screen(ErrorModal("The answers were not saved", exc.message, exc.hint))
             return
-        self.notify(f"Recorded {len(entries)} answer(s) in .readyterm/attestations.yaml")
+        self.notify(f"Recorded {len(entries)} answer(s) in {ATTESTATIONS_FILE}")
         self.start_run((entries[0].step,))
 
     def action_prompt(self) -> None:
@@ -364,11 +365,15 @@ class ReadytermApp(App[ExitCode]):
         finding = screen.selected_finding
         result = screen.selected_result
         secrets = self.state.secrets_in()
-        if finding is not None:
-            text = finding_prompt(root, finding, secrets)
+
+        def excerpt(item: Finding) -> str:  # the lines around it, not only those it matched
+            return code_context(root, item, secrets=secrets)[0]
+
+        if finding is not None and result is not None:
+            text = step_prompt(result, [finding], excerpt)
             self.push_screen(PromptModal("Fix prompt for this finding", text))
         elif result is not None and result.open_findings():
-            text = step_prompt(root, result, secrets)
+            text = step_prompt(result)
             self.push_screen(PromptModal(f"Fix prompt for {result.title}", text))
         else:
             self.notify("Select a step or finding with something to fix.")
@@ -454,32 +459,31 @@ class ReadytermApp(App[ExitCode]):
 
     def _identity(self) -> str:
         if self.identity is None:
-            repo = open_repo(self.source.root, _GIT_TIMEOUT)
-            found = repo and (
-                repo.try_text("config", "user.email") or repo.try_text("config", "user.name")
-            )
-            self.identity = found or os.environ.get("USER", "")
+            repo = _repo(self.source.root)
+            self.identity = (repo and repo.identity()) or os.environ.get("USER", "")
         return self.identity
+
+
+def _repo(root: Path) -> Git | None:
+    """The repository, its git commands bounded by `timeouts.git` from its config."""
+    # Not at import: the config models are not needed for the first frame (start-up speed).
+    from readyterm.foundation.config import git_timeout
+
+    return open_repo(root, git_timeout(root))
 
 
 def _commit_only(root: Path, relative: str) -> str:
     """Commit the record file and nothing else; say what happened."""
-    add = run_tool(["git", "add", "--", relative], timeout=_GIT_TIMEOUT, cwd=root)
-    if add.returncode != 0:
+    repo = _repo(root)
+    try:
+        if repo is None:
+            raise ReadytermError(f"{root} is not a git repository")
+        repo.commit_only(relative, "Add readiness record")
+    except ReadytermError as exc:
         raise ReadytermError(
-            f"the record was written but not committed: {add.failure(_GIT_TIMEOUT)}",
+            f"the record was written but not committed: {exc.message}",
             hint=f"commit it yourself: git add {relative} && git commit {relative}",
-        )
-    commit = run_tool(
-        ["git", "commit", "--quiet", "-m", "Add readiness record", "--", relative],
-        timeout=_GIT_TIMEOUT,
-        cwd=root,
-    )
-    if commit.returncode != 0:
-        raise ReadytermError(
-            f"the record was written but not committed: {commit.failure(_GIT_TIMEOUT)}",
-            hint=f"commit it yourself: git commit -m 'Add readiness record' -- {relative}",
-        )
+        ) from None
     return "Committed the record file (only that file)."
 
 

@@ -16,8 +16,7 @@ from readyterm.engine.events import Event, RunOptions
 from readyterm.engine.result import RunResult
 from readyterm.engine.runner import Prepared, prepare, run_checklist, scope_summary
 from readyterm.engine.scope import code_digest
-from readyterm.foundation.steps import STEP_IDS
-from readyterm.tui.source import Header, Snapshot, header_of
+from readyterm.tui.source import RunSource, Snapshot, header_of
 
 
 def snapshot_of(options: RunOptions) -> Snapshot:
@@ -27,7 +26,7 @@ def snapshot_of(options: RunOptions) -> Snapshot:
     return Snapshot(summary, code_digest(scope.root, summary.files, summary.deleted))
 
 
-class LiveSource:
+class LiveSource(RunSource):
     """The real checks. Each run prepares afresh, so new waivers and attestations count."""
 
     def __init__(self, prepared: Prepared) -> None:
@@ -35,12 +34,6 @@ class LiveSource:
         self.options: RunOptions = prepared.options
         self.root = prepared.scope.root
         self._header = header_of(prepared.scope, self.root.name)
-
-    def header(self) -> Header:
-        return self._header
-
-    def selected_steps(self) -> tuple[str, ...]:
-        return self.options.steps or STEP_IDS
 
     def events(
         self, steps: tuple[str, ...] | None, cancel: threading.Event

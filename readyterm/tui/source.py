@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from readyterm.engine.events import Event, RunFinished, StepFinished, StepStarted
+from readyterm.engine.events import Event, RunFinished, RunOptions, StepFinished, StepStarted
 from readyterm.engine.result import RunResult, ScopeSummary
 from readyterm.foundation.steps import STEP_IDS
 
@@ -76,6 +76,20 @@ class Source(Protocol):
 def header_of(scope: Scope | ScopeSummary, repo: str) -> Header:
     files = scope.files if isinstance(scope, ScopeSummary) else scope.all_paths
     return Header(repo, scope.branch, scope.base_ref, scope.base, scope.mode, len(files))
+
+
+class RunSource:
+    """What the sources of real checks share: the run's options and what it covers."""
+
+    root: Path
+    options: RunOptions
+    _header: Header
+
+    def header(self) -> Header:
+        return self._header
+
+    def selected_steps(self) -> tuple[str, ...]:
+        return self.options.steps or STEP_IDS
 
 
 class FixedSource:
