@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 from readyterm.cli.arguments import run_options
+from readyterm.cli.demo import write_demo
 from readyterm.engine.decisions import (
     DEFAULT_WAIVER_DAYS,
     MAX_WAIVER_DAYS,
@@ -19,6 +20,7 @@ from readyterm.engine.decisions import (
     add_attestation,
     add_waiver,
 )
+from readyterm.engine.merge import merge_files
 from readyterm.engine.record import write_record
 from readyterm.engine.result import RunResult
 from readyterm.engine.runner import (
@@ -37,6 +39,7 @@ from readyterm.foundation.gitcmd import open_repo
 from readyterm.foundation.paths import ATTESTATIONS_FILE, WAIVERS_FILE
 from readyterm.foundation.steps import STEPS, STEPS_BY_ID
 from readyterm.reports import PLANNED_FORMATS, formatters
+from readyterm.reports.github import render_github_summary
 
 
 def run_headless(options: argparse.Namespace, path: Path) -> ExitCode:
@@ -130,8 +133,6 @@ def _append_github_summary(result: RunResult) -> None:
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if not target:
         return
-    from readyterm.reports.github import render_github_summary
-
     try:
         with open(target, "a", encoding="utf-8") as handle:
             handle.write(render_github_summary(result))
@@ -141,8 +142,6 @@ def _append_github_summary(result: RunResult) -> None:
 
 def cmd_merge(options: argparse.Namespace) -> ExitCode:
     """One result from the JSON results of CI jobs that ran different --steps."""
-    from readyterm.engine.merge import merge_files
-
     check_report_options(options)
     return report(merge_files(options.results), options)
 
@@ -168,8 +167,6 @@ def load_config_for(path: Path) -> Config:
 
 def write_demo_repo(options: argparse.Namespace) -> Path:
     """`readyterm demo`: write the demo repository; the command line then checks it."""
-    from readyterm.cli.demo import write_demo
-
     where = write_demo(options.path)
     print(f"readyterm: demo repository written to {where}", file=sys.stderr)
     return where

@@ -28,6 +28,8 @@ from typing import Any
 
 import platformdirs
 
+from readyterm.foundation.errors import ConfigError
+
 FORMAT = 1
 DEFAULT_MAX_MB = 256
 _FILE_NAME = f"results-v{FORMAT}.sqlite3"
@@ -44,8 +46,6 @@ class CacheSettings:
     @classmethod
     def from_environment(cls, environ: Mapping[str, str], enabled: bool = True) -> CacheSettings:
         """READYTERM_CACHE_DIR (empty: no cache) and READYTERM_CACHE_MAX_MB; bad values raise."""
-        from readyterm.foundation.errors import ConfigError
-
         raw_max = environ.get("READYTERM_CACHE_MAX_MB", "").strip()
         max_mb = DEFAULT_MAX_MB
         if raw_max:

@@ -52,7 +52,7 @@ def _load_gitpython(timeout: float) -> ModuleType:
                 hint="install git, or put a working git first on PATH",
             )
         try:
-            import git
+            import git  # only now: importing GitPython runs `git version` with no timeout
         except Exception as exc:  # GitPython raises ImportError wrapping anything
             raise ToolError(f"GitPython cannot use the git on PATH: {exc}") from None
         _gitpython = git

@@ -26,7 +26,7 @@ def run_walkthrough(run: RunOptions) -> ExitCode:
     # prepares the run on another core while this one imports Textual and draws.
     server = CheckServer()
     try:
-        from readyterm.tui.app import build_app
+        from readyterm.tui.app import build_app  # Textual: only after the fork (see above)
 
         app = build_app(ProcessSource(run, server, find_root(run.path)))
         code = app.run()

@@ -339,7 +339,7 @@ class ReadytermApp(App[ExitCode]):
             if item["step"] == step.id
         }
         now = self._now().strftime("%Y-%m-%dT%H:%M:%SZ")
-        from readyterm.tui.screens.decision_modals import AttestModal
+        from readyterm.tui.screens.decision_modals import AttestModal  # pydantic: not at start
 
         self.push_screen(AttestModal(step, answers, self._identity(), now), self._save_attestations)
 
