@@ -847,7 +847,7 @@ def test_a_closed_stdout_is_not_a_crash(args: tuple[str, ...]) -> None:
 def test_every_format_in_the_contract_renders_or_says_it_is_planned(
     changed: GitRepo, tmp_path: Path, fmt: str
 ) -> None:
-    """A format in DESIGN.md's list either works, to stdout and to --output, or is a
+    """A format in the --format list either works, to stdout and to --output, or is a
     usage error that says it is not available yet; never a crash or an empty report."""
     target = tmp_path / "reports" / f"report.{fmt}"
     done = run_cli(

@@ -1,4 +1,4 @@
-"""The checklist. Step ids are a stable API (DESIGN.md)."""
+"""The checklist. Step ids are a stable API (docs/architecture.md, "Stable contracts")."""
 
 from __future__ import annotations
 
