@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test check lint typecheck rules-test bench clean
+.PHONY: demo test check lint typecheck imports rules-test bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ demo: $(STAMP)
 test: $(STAMP) check
 	$(BIN)/pytest -q
 
-check: lint typecheck
+check: lint typecheck imports
 
 lint: $(STAMP)
 	$(BIN)/ruff check readyterm tests
@@ -26,6 +26,10 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy readyterm
+
+# The layers and contracts in pyproject.toml [tool.importlinter] (docs/architecture.md).
+imports: $(STAMP)
+	$(BIN)/lint-imports
 
 rules-test: $(STAMP)
 	SEMGREP_ENABLE_VERSION_CHECK=0 $(BIN)/semgrep scan --test --metrics=off --disable-version-check rules/
@@ -36,4 +40,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/perf.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache dist build

@@ -261,7 +261,7 @@ def _semgrep_argv(repo: Path, files: list[str], experimental: bool = True) -> li
     """The command readyterm runs; experimental=False is plain `semgrep scan` (its classic
     front end), what a developer would run by hand."""
     from readyterm.backends.semgrep import command
-    from readyterm.rulepack import load_rule_pack, rule_yaml_files
+    from readyterm.foundation.rulepack import load_rule_pack, rule_yaml_files
 
     pack = load_rule_pack(repo, [])
     argv = command(rule_yaml_files(pack), 1_000_000, files, experimental)
@@ -285,8 +285,8 @@ def _tool(name: str) -> str:
 
 def _scope_files(repo: Path, env: dict[str, str], whole: bool) -> tuple[list[str], list[str]]:
     """The files readyterm itself would hand the tools, so that "alone" means the same work."""
-    from readyterm.config import Config
-    from readyterm.scope import resolve_scope
+    from readyterm.engine.scope import resolve_scope
+    from readyterm.foundation.config import Config
 
     scope = resolve_scope(repo, Config(), whole=whole)
     return scope.files, [f for f in scope.files if f.endswith((".py", ".pyw"))]

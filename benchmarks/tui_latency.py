@@ -66,7 +66,7 @@ WIDTH, HEIGHT = 120, 40
 TOKEN_VARIABLE = "TUI_LATENCY_BENCH_TOKEN"  # READYTERM_* would be read as config
 #: What the walkthrough imports before it can draw (readyterm's entry point, down to the app).
 STARTUP_IMPORTS = ("readyterm.cli", "readyterm.tui", "readyterm.tui.app")
-#: The checklist as the app draws it (readyterm.steps), the summary entry last.
+#: The checklist as the app draws it (readyterm.foundation.steps), the summary entry last.
 STEP_TITLES = (
     "Environment",
     "Error handling",

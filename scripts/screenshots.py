@@ -18,8 +18,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from readyterm.demo import write_demo
-from readyterm.runner import RunOptions, prepare
+from readyterm.cli.demo import write_demo
+from readyterm.engine.runner import RunOptions, prepare
 from readyterm.tui.app import ReadytermApp, build_app
 from readyterm.tui.fixture import demo_result, write_demo_files
 from readyterm.tui.live import LiveSource

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from readyterm.cache import CacheSettings, ResultCache, digest
-from readyterm.errors import ConfigError
+from readyterm.engine.cache import CacheSettings, ResultCache, digest
+from readyterm.foundation.errors import ConfigError
 from tests.conftest import GitRepo, run_cli
 
 SECRET = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"
@@ -180,8 +180,8 @@ def test_every_part_of_the_key_invalidates(
 def test_a_changed_readyterm_never_reuses_entries(
     app: GitRepo, tools: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from readyterm import cached_scan
-    from readyterm.runner import RunOptions, prepare, run_to_end
+    from readyterm.engine import cached_scan
+    from readyterm.engine.runner import RunOptions, prepare, run_to_end
 
     monkeypatch.setenv("READYTERM_SEMGREP_BIN", str(tools / "semgrep"))
     monkeypatch.setenv("READYTERM_CACHE_DIR", str(tmp_path / "cache"))

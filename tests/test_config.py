@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from readyterm.config import CONFIG_FILE, Config, load_config
-from readyterm.errors import ConfigError
+from readyterm.foundation.config import CONFIG_FILE, Config, load_config
+from readyterm.foundation.errors import ConfigError
 from tests.conftest import GitRepo, run_cli
 
 CI = ("--ci", "--format", "json", "--no-staging", "--steps", "tests")

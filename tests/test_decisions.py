@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 import yaml
 
-from readyterm.decisions import (
+from readyterm.engine.decisions import (
     IGNORE_WITHOUT_REASON,
     WaiverEntry,
     apply_inline,
     apply_waivers,
     path_matches,
 )
-from readyterm.findings import Finding, with_fingerprints
+from readyterm.foundation.findings import Finding, with_fingerprints
 from tests.conftest import GitRepo, run_cli
 
 WAIVERS = ".readyterm/waivers.yaml"

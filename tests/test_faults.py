@@ -22,16 +22,17 @@ from typing import Any
 import pytest
 
 from readyterm import cli
-from readyterm.backends import ScanContext
 from readyterm.backends.bandit import BanditBackend
+from readyterm.backends.base import ScanContext
 from readyterm.backends.semgrep import SemgrepBackend
-from readyterm.config import Config
-from readyterm.procs import ARGV_BUDGET, argv_batches, run_tool
-from readyterm.record import load_records
+from readyterm.cli.arguments import FORMATS
+from readyterm.engine.record import load_records
+from readyterm.engine.runner import RunOptions, StepProgress, prepare, run_checklist, run_to_end
+from readyterm.foundation.config import Config
+from readyterm.foundation.paths import RECORDS_DIR
+from readyterm.foundation.procs import ARGV_BUDGET, argv_batches, run_tool
+from readyterm.foundation.rulepack import RulePack, load_rule_pack
 from readyterm.reports import PLANNED_FORMATS
-from readyterm.rulepack import RulePack, load_rule_pack
-from readyterm.runner import RunOptions, StepProgress, prepare, run_checklist, run_to_end
-from readyterm.scope import RECORDS_DIR
 from tests.conftest import GitRepo, run_cli
 
 EMPTY_SEMGREP = {"results": [], "errors": [], "paths": {"scanned": []}, "version": "fake"}
@@ -801,7 +802,7 @@ def test_two_runs_writing_records_at_once_both_succeed(
 def test_an_internal_crash_prints_its_log_path_not_a_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from readyterm import commands
+    from readyterm.cli import commands
 
     def explode(options: object) -> None:
         raise RuntimeError("injected fault")
@@ -842,11 +843,11 @@ def test_a_closed_stdout_is_not_a_crash(args: tuple[str, ...]) -> None:
 # --- bad options -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", cli.FORMATS)
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_in_the_contract_renders_or_says_it_is_planned(
     changed: GitRepo, tmp_path: Path, fmt: str
 ) -> None:
-    """A format in DESIGN.md's list either works, to stdout and to --output, or is a
+    """A format in the --format list either works, to stdout and to --output, or is a
     usage error that says it is not available yet; never a crash or an empty report."""
     target = tmp_path / "reports" / f"report.{fmt}"
     done = run_cli(

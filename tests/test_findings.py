@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from readyterm.findings import (
+from readyterm.foundation.findings import (
     REDACTED,
     Finding,
     fingerprint,

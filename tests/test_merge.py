@@ -18,9 +18,9 @@ import jsonschema
 import pytest
 
 from readyterm.cli import main
-from readyterm.merge import NOT_SELECTED, MergeError, merge_results
-from readyterm.result import RunResult, StepResult
-from readyterm.steps import STEP_IDS
+from readyterm.engine.merge import NOT_SELECTED, MergeError, merge_results
+from readyterm.engine.result import RunResult, StepResult
+from readyterm.foundation.steps import STEP_IDS
 from tests.conftest import GitRepo, run_cli
 from tests.test_reports import EXTENSIONS, SARIF_SCHEMA, fixed_result
 

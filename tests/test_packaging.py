@@ -114,8 +114,8 @@ def test_the_unpacked_wheel_finds_its_own_rules(unpacked: Path, tmp_path: Path) 
     done = _python(
         unpacked,
         "import json, readyterm\n"
-        "from readyterm.rulepack import bundled_rules_dir, load_rule_pack\n"
-        "from readyterm.record import record_schema\n"
+        "from readyterm.foundation.rulepack import bundled_rules_dir, load_rule_pack\n"
+        "from readyterm.engine.record import record_schema\n"
         "from pathlib import Path\n"
         "pack = load_rule_pack(Path('.'), [])\n"
         "print(json.dumps({'package': readyterm.__file__, 'rules': str(bundled_rules_dir()),"

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from readyterm.backends.project import ProjectBackend
-from readyterm.backends.project_gates import weakenings
-from readyterm.backends.project_js import js_imports, package_name
-from readyterm.backends.project_manifests import requirement_name
-from readyterm.findings import Finding
-from readyterm.rulepack import load_rule_pack
-from readyterm.runner import RunOptions, prepare, scan_context
+from readyterm.backends.project.backend import ProjectBackend
+from readyterm.backends.project.gates import weakenings
+from readyterm.backends.project.js import js_imports, package_name
+from readyterm.backends.project.manifests import requirement_name
+from readyterm.engine.runner import RunOptions, prepare, scan_context
+from readyterm.foundation.findings import Finding
+from readyterm.foundation.rulepack import load_rule_pack
 from tests.conftest import GitRepo, run_cli
 
 Files = dict[str, str | bytes]

@@ -18,13 +18,13 @@ import pytest
 import yaml
 
 from readyterm import __version__
-from readyterm.config import Config
-from readyterm.errors import RecordError
-from readyterm.findings import Finding
-from readyterm.record import build_record, load_records, record_schema, write_record
-from readyterm.result import RunResult, ScopeSummary, StepResult
-from readyterm.steps import STEP_IDS
-from readyterm.verify import verify
+from readyterm.engine.record import build_record, load_records, record_schema, write_record
+from readyterm.engine.result import RunResult, ScopeSummary, StepResult
+from readyterm.engine.verify import verify
+from readyterm.foundation.config import Config
+from readyterm.foundation.errors import RecordError
+from readyterm.foundation.findings import Finding
+from readyterm.foundation.steps import STEP_IDS
 from tests.conftest import GitRepo, run_cli
 
 RECORDS = ".readyterm/records"

@@ -16,11 +16,11 @@ import jsonschema
 import pytest
 import yaml
 
-from readyterm.findings import Finding, Waiver
+from readyterm.engine.result import RunResult, ScopeSummary, StepResult
+from readyterm.foundation.findings import Finding, Waiver
+from readyterm.foundation.steps import STEP_IDS
 from readyterm.reports import formatters
 from readyterm.reports.github import render_github_summary
-from readyterm.result import RunResult, ScopeSummary, StepResult
-from readyterm.steps import STEP_IDS
 from tests.conftest import GitRepo, run_cli
 
 HERE = Path(__file__).resolve().parent
@@ -266,7 +266,7 @@ def test_the_ci_examples_parse_and_use_real_options() -> None:
 
 def test_the_matrix_example_splits_every_step_once_and_merges_with_real_options() -> None:
     """examples/ci/github-actions-matrix.yml: each readyterm line parses with the real CLI."""
-    from readyterm.cli import _subparser, run_parser
+    from readyterm.cli.arguments import command_parser, run_parser
 
     workflow = yaml.safe_load(
         (HERE.parent / "examples" / "ci" / "github-actions-matrix.yml").read_text()
@@ -299,7 +299,7 @@ def test_the_matrix_example_splits_every_step_once_and_merges_with_real_options(
     assert report["needs"] == "checks" and report["if"] == "always()"
     [merge] = commands(report, {})
     assert merge[0] == "merge"
-    options = _subparser("merge").parse_args(merge[1:])
+    options = command_parser("merge").parse_args(merge[1:])
     assert options.format == "github" and [fmt for fmt, _ in options.output] == ["sarif"]
     assert [str(p) for p in options.results] == ["results/*.json"]
     download = next(s for s in report["steps"] if "download-artifact" in s.get("uses", ""))

@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from readyterm.backends.semgrep import OFFLINE_ENV, OFFLINE_FLAGS
-from readyterm.rulepack import bundled_rules_dir, load_rule_pack
-from readyterm.steps import STEP_IDS
+from readyterm.foundation.rulepack import bundled_rules_dir, load_rule_pack
+from readyterm.foundation.steps import STEP_IDS
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 RULE_FILES = sorted(RULES.rglob("*.yaml"))

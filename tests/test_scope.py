@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from readyterm.config import Config, Timeouts
-from readyterm.errors import ScopeError, ToolError
-from readyterm.scope import Scope, resolve_scope
+from readyterm.engine.scope import Scope, resolve_scope
+from readyterm.foundation.config import Config, Timeouts
+from readyterm.foundation.errors import ScopeError, ToolError
 from tests.conftest import GitRepo, run_cli
 
 CI = ("--ci", "--format", "json", "--no-staging", "--steps", "tests")
@@ -885,9 +885,9 @@ def test_a_git_timeout_in_process_is_a_tool_error(repo: GitRepo, tmp_path: Path)
         f"""
         import sys, time
         from pathlib import Path
-        from readyterm.config import Config, Timeouts
-        from readyterm.errors import ToolError
-        from readyterm.scope import resolve_scope
+        from readyterm.foundation.config import Config, Timeouts
+        from readyterm.foundation.errors import ToolError
+        from readyterm.engine.scope import resolve_scope
         started = time.monotonic()
         try:
             resolve_scope(Path({str(repo.path)!r}), Config(timeouts=Timeouts(git=1)))

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from readyterm.backends.semgrep import OFFLINE_ENV, OFFLINE_FLAGS, command
-from readyterm.rulepack import load_rule_pack, rule_yaml_files
+from readyterm.foundation.rulepack import load_rule_pack, rule_yaml_files
 from tests.conftest import GitRepo, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent

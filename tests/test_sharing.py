@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from readyterm.procs import run_tool, work_chunks
-from readyterm.runner import core_shares
+from readyterm.engine.runner import core_shares
+from readyterm.foundation.procs import run_tool, work_chunks
 
 
 def _files(root: Path, sizes: list[int]) -> list[str]:
@@ -80,7 +80,7 @@ def test_a_tool_runs_at_our_priority_plus_what_it_is_asked_to_yield() -> None:
 def test_a_niced_caller_passes_its_priority_to_the_tools_it_starts() -> None:
     """The walkthrough's helper runs at 19; its tools, each in a new session, must too."""
     code = (
-        "import os; os.nice(7); from readyterm.procs import run_tool; "
+        "import os; os.nice(7); from readyterm.foundation.procs import run_tool; "
         "r = run_tool(['sh', '-c', 'sleep 0.3; cat /proc/$$/autogroup'], timeout=20); "
         "print(r.stdout.strip())"
     )

@@ -10,10 +10,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from readyterm.backends import ScanContext, ScanResult
-from readyterm.findings import Finding, Severity, read_lines, redact, secret_values
-from readyterm.procs import argv_batches, parallel_jobs, run_tool, tool_identity, work_chunks
-from readyterm.rulepack import RulePack
+from readyterm.backends.base import ScanContext, ScanResult
+from readyterm.foundation.findings import Finding, Severity, read_lines, redact, secret_values
+from readyterm.foundation.procs import (
+    argv_batches,
+    parallel_jobs,
+    run_tool,
+    tool_identity,
+    work_chunks,
+)
+from readyterm.foundation.rulepack import RulePack
 
 STEP = "input-validation"
 _NAMED_SECRET = re.compile(r"hardcoded password: '(.+)'\s*$", re.I)
@@ -46,7 +52,7 @@ class BanditBackend:
         if not targets:
             return ScanResult()
         deadline = time.monotonic() + context.config.timeouts.bandit  # for the whole scan
-        jobs = context.jobs or parallel_jobs(context.config)
+        jobs = context.jobs or parallel_jobs(context.config.jobs)
         # bandit is single-threaded: on a machine with several cores, chunks of the files
         # run side by side, each worker taking the next chunk when done (a few files are not
         # worth a second start-up).

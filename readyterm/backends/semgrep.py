@@ -9,10 +9,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from readyterm.backends import ScanContext, ScanResult
-from readyterm.findings import Finding, read_lines, redact, secret_values
-from readyterm.procs import ToolRun, argv_batches, run_tool, tool_identity
-from readyterm.rulepack import RuleMeta, RulePack, rule_yaml_files
+from readyterm.backends.base import ScanContext, ScanResult
+from readyterm.foundation.findings import Finding, read_lines, redact, secret_values
+from readyterm.foundation.procs import ToolRun, argv_batches, run_tool, tool_identity
+from readyterm.foundation.rulepack import RuleMeta, RulePack, rule_yaml_files
 
 # Without these semgrep phones home and, behind a firewall, hangs for about 100 s.
 OFFLINE_FLAGS = ("--metrics=off", "--disable-version-check")

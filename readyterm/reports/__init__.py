@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from readyterm.result import RunResult
+from readyterm.engine.result import RunResult
 
 Formatter = Callable[[RunResult, bool], str]
 
 
-def printable(text: str) -> str:
-    """Undecodable file-name bytes (kept as surrogates) become U+FFFD: output stays UTF-8."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
 def formatters() -> dict[str, Formatter]:
+    # Imported when asked for, not with the package: the walkthrough uses only the prompt
+    # builder, and its first frame waits for every import (start-up speed).
     from readyterm.reports.github import render_github
     from readyterm.reports.gitlab import render_gitlab
     from readyterm.reports.json_report import render_json

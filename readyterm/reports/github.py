@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from readyterm.result import RunResult
+from readyterm.engine.result import RunResult
 
 _COMMAND = {"blocker": "error", "warning": "warning", "info": "notice"}
 _ICON = {"pass": "✅", "fail": "❌", "error": "⚠️", "skipped": "⏭️"}

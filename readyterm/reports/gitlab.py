@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from readyterm.result import RunResult
+from readyterm.engine.result import RunResult
 
 _SEVERITY = {"blocker": "blocker", "warning": "major", "info": "info"}
 

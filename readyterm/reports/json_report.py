@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import json
 
-from readyterm.reports import printable
-from readyterm.result import RunResult
+from readyterm.engine.result import RunResult
+from readyterm.reports.printable import printable
 
 
 def render_json(result: RunResult, color: bool = False) -> str:
-    """The `readyterm.result/1` document (DESIGN.md); stable key order, UTF-8."""
+    """The `readyterm.result/1` document (docs/architecture.md); stable key order, UTF-8."""
     return printable(json.dumps(result.as_dict(), indent=2, ensure_ascii=False)) + "\n"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from readyterm.findings import Finding
-from readyterm.result import RunResult
-from readyterm.steps import STEPS_BY_ID
+from readyterm.engine.result import RunResult
+from readyterm.foundation.findings import Finding
+from readyterm.foundation.steps import STEPS_BY_ID
 
 
 def render_junit(result: RunResult, color: bool = False) -> str:

@@ -1,13 +1,17 @@
 """Fix prompts for an AI coding assistant: the production context it was never told about.
 
-Findings carry code that was redacted when they were made, so no secret reaches the prompt.
+The one prompt builder: `--format prompt` and the walkthrough's `p` both use it (the
+walkthrough adds the code around the finding). Findings carry code that was redacted when
+they were made, so no secret reaches the prompt.
 """
 
 from __future__ import annotations
 
-from readyterm.findings import Finding
-from readyterm.result import RunResult, StepResult
-from readyterm.steps import STEPS_BY_ID
+from collections.abc import Callable, Sequence
+
+from readyterm.engine.result import RunResult, StepResult
+from readyterm.foundation.findings import Finding
+from readyterm.foundation.steps import STEPS_BY_ID
 
 PRODUCTION_CONTEXT = """\
 This code runs in production, not on a laptop:
@@ -28,7 +32,13 @@ def render_prompt(result: RunResult, color: bool = False) -> str:
     return "\n\n---\n\n".join(step_prompt(step) for step in failing) + "\n"
 
 
-def step_prompt(step: StepResult) -> str:
+def step_prompt(
+    step: StepResult,
+    findings: Sequence[Finding] | None = None,
+    excerpt: Callable[[Finding], str] | None = None,
+) -> str:
+    """The prompt for a step's open findings (or only `findings`); `excerpt` gives the code
+    shown for a finding instead of the lines it matched."""
     info = STEPS_BY_ID[step.id]
     parts = [
         f"# Fix: {info.title} — {info.question}",
@@ -38,10 +48,10 @@ def step_prompt(step: StepResult) -> str:
     ]
     if step.status == "error":
         parts += ["The check for this step could not run:", "", step.summary, ""]
-    findings = step.open_findings()
+    findings = step.open_findings() if findings is None else findings
     if findings:
         parts += ["readyterm found these problems:", ""]
-        parts += [finding_prompt(f) for f in findings]
+        parts += [finding_prompt(f, excerpt(f) if excerpt else None) for f in findings]
     parts += [
         "Fix each problem at its cause, keeping behaviour the same otherwise. Then write tests "
         "that try to break the fix — a dependency that times out or fails, malformed and "
@@ -50,11 +60,12 @@ def step_prompt(step: StepResult) -> str:
     return "\n".join(parts)
 
 
-def finding_prompt(finding: Finding) -> str:
+def finding_prompt(finding: Finding, code: str | None = None) -> str:
     where = f"{finding.path}:{finding.line}" if finding.line else finding.path
     lines = [f"## `{where}` — {finding.rule} ({finding.severity})", "", finding.message]
-    if finding.code.strip():
-        lines += ["", "```", finding.code.rstrip(), "```"]
+    code = finding.code if code is None else code
+    if code.strip():
+        lines += ["", "```", code.rstrip(), "```"]
     if finding.why:
         lines += ["", f"Why it fails in production: {finding.why}"]
     if finding.fix:

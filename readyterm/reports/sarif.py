@@ -10,8 +10,8 @@ import json
 from typing import Any
 
 from readyterm import __version__
-from readyterm.findings import Finding
-from readyterm.result import RunResult
+from readyterm.engine.result import RunResult
+from readyterm.foundation.findings import Finding
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"blocker": "error", "warning": "warning", "info": "note"}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from readyterm.findings import Finding
-from readyterm.reports import printable
-from readyterm.result import RunResult, StepResult
+from readyterm.engine.result import RunResult, StepResult
+from readyterm.foundation.findings import Finding
+from readyterm.reports.printable import printable
 
 _ICON = {"pass": "✔", "fail": "✘", "error": "!", "skipped": "–"}
 _COLOR = {"pass": "32", "fail": "31", "error": "33", "skipped": "2"}

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 
-from readyterm.cli import run_options
-from readyterm.errors import ExitCode
-from readyterm.gitcmd import find_root
+from readyterm.engine.events import RunOptions
+from readyterm.foundation.errors import ExitCode
+from readyterm.foundation.gitcmd import find_root
 from readyterm.tui.checks import CheckServer, ProcessSource
 
 _VERDICT_LINE = {
@@ -18,18 +16,17 @@ _VERDICT_LINE = {
 }
 
 
-def run_walkthrough(options: argparse.Namespace, path: Path) -> ExitCode:
+def run_walkthrough(run: RunOptions) -> ExitCode:
     """Open the walkthrough on path at once; the checks run (and prepare) in a helper process.
 
     Bad input (a bad --base, a broken config) still exits with 2 and the message, as soon as
     the helper has found it.
     """
-    run = run_options(options, path)
     # Started before Textual is imported: the helper forks a single-threaded process and
     # prepares the run on another core while this one imports Textual and draws.
     server = CheckServer()
     try:
-        from readyterm.tui.app import build_app
+        from readyterm.tui.app import build_app  # Textual: only after the fork (see above)
 
         app = build_app(ProcessSource(run, server, find_root(run.path)))
         code = app.run()

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from readyterm.foundation.paths import ATTESTATIONS_FILE, WAIVERS_FILE
+
 
 @dataclass(frozen=True)
 class Action:
@@ -35,14 +37,14 @@ ACTIONS: tuple[Action, ...] = (
         "a",
         "accept_risk",
         "Accept risk",
-        "Accept the risk of the finding: reason, owner, expiry (writes .readyterm/waivers.yaml)",
+        f"Accept the risk of the finding: reason, owner, expiry (writes {WAIVERS_FILE})",
         "readyterm waive RULE --path PATH --fingerprint FP --reason WHY --days 30",
     ),
     Action(
         "t",
         "attest",
         "Attest",
-        "Answer the step's questions no tool can decide (writes .readyterm/attestations.yaml)",
+        f"Answer the step's questions no tool can decide (writes {ATTESTATIONS_FILE})",
         "readyterm attest STEP --answer QUESTION=TEXT",
     ),
     Action(

@@ -24,14 +24,16 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from readyterm.errors import ExitCode, ReadytermError
-from readyterm.events import RunFinished, StepFinished, StepProgress, StepStarted
-from readyterm.gitcmd import open_repo
-from readyterm.procs import run_tool
-from readyterm.result import RunResult
-from readyterm.steps import STEP_IDS, STEPS, STEPS_BY_ID
+from readyterm.engine.events import RunFinished, StepFinished, StepProgress, StepStarted
+from readyterm.engine.result import RunResult
+from readyterm.foundation.errors import ExitCode, ReadytermError
+from readyterm.foundation.findings import Finding
+from readyterm.foundation.gitcmd import Git, open_repo
+from readyterm.foundation.paths import ATTESTATIONS_FILE
+from readyterm.foundation.steps import STEP_IDS, STEPS, STEPS_BY_ID
+from readyterm.reports.prompt import step_prompt
 from readyterm.tui.actions import ACTIONS
-from readyterm.tui.prompt import finding_prompt, step_prompt
+from readyterm.tui.code_context import code_context
 from readyterm.tui.screens.modals import (
     ErrorModal,
     HelpModal,
@@ -44,9 +46,8 @@ from readyterm.tui.source import HeaderKnown, Snapshot, Source, SourceEvent
 from readyterm.tui.state import WalkState
 
 if TYPE_CHECKING:
-    from readyterm.decisions import Attestation, WaiverEntry
+    from readyterm.engine.decisions import Attestation, WaiverEntry
 
-_GIT_TIMEOUT = 30
 #: How often a record is re-attempted when files keep changing while it re-checks them.
 _RECORD_ATTEMPTS = 3
 _ACTION_NAMES = frozenset(a.action for a in ACTIONS)
@@ -313,7 +314,7 @@ class ReadytermApp(App[ExitCode]):
     def _save_waiver(self, entry: WaiverEntry | None) -> None:
         if entry is None:
             return
-        from readyterm.decisions import add_waiver  # pydantic, yaml: not for the first frame
+        from readyterm.engine.decisions import add_waiver  # pydantic, yaml: not for the first frame
 
         try:
             add_waiver(self.source.root, entry)
@@ -338,14 +339,16 @@ class ReadytermApp(App[ExitCode]):
             if item["step"] == step.id
         }
         now = self._now().strftime("%Y-%m-%dT%H:%M:%SZ")
-        from readyterm.tui.screens.decision_modals import AttestModal
+        from readyterm.tui.screens.decision_modals import AttestModal  # pydantic: not at start
 
         self.push_screen(AttestModal(step, answers, self._identity(), now), self._save_attestations)
 
     def _save_attestations(self, entries: list[Attestation] | None) -> None:
         if not entries:
             return
-        from readyterm.decisions import add_attestation  # pydantic, yaml: not for the first frame
+        from readyterm.engine.decisions import (
+            add_attestation,  # pydantic, yaml: not for the first frame
+        )
 
         try:
             for entry in entries:
@@ -353,7 +356,7 @@ class ReadytermApp(App[ExitCode]):
         except ReadytermError as exc:
             self.push_screen(ErrorModal("The answers were not saved", exc.message, exc.hint))
             return
-        self.notify(f"Recorded {len(entries)} answer(s) in .readyterm/attestations.yaml")
+        self.notify(f"Recorded {len(entries)} answer(s) in {ATTESTATIONS_FILE}")
         self.start_run((entries[0].step,))
 
     def action_prompt(self) -> None:
@@ -362,11 +365,15 @@ class ReadytermApp(App[ExitCode]):
         finding = screen.selected_finding
         result = screen.selected_result
         secrets = self.state.secrets_in()
-        if finding is not None:
-            text = finding_prompt(root, finding, secrets)
+
+        def excerpt(item: Finding) -> str:  # the lines around it, not only those it matched
+            return code_context(root, item, secrets=secrets)[0]
+
+        if finding is not None and result is not None:
+            text = step_prompt(result, [finding], excerpt)
             self.push_screen(PromptModal("Fix prompt for this finding", text))
         elif result is not None and result.open_findings():
-            text = step_prompt(root, result, secrets)
+            text = step_prompt(result)
             self.push_screen(PromptModal(f"Fix prompt for {result.title}", text))
         else:
             self.notify("Select a step or finding with something to fix.")
@@ -417,7 +424,7 @@ class ReadytermApp(App[ExitCode]):
     @work(thread=True, exit_on_error=False, group="record")
     def write_record_file(self, result: RunResult, choice: RecordChoice) -> None:
         root = self.source.root
-        from readyterm.record import write_record  # jsonschema: not for the first frame
+        from readyterm.engine.record import write_record  # jsonschema: not for the first frame
 
         path = write_record(root, result)
         relative = path.relative_to(root).as_posix()
@@ -452,32 +459,31 @@ class ReadytermApp(App[ExitCode]):
 
     def _identity(self) -> str:
         if self.identity is None:
-            repo = open_repo(self.source.root, _GIT_TIMEOUT)
-            found = repo and (
-                repo.try_text("config", "user.email") or repo.try_text("config", "user.name")
-            )
-            self.identity = found or os.environ.get("USER", "")
+            repo = _repo(self.source.root)
+            self.identity = (repo and repo.identity()) or os.environ.get("USER", "")
         return self.identity
+
+
+def _repo(root: Path) -> Git | None:
+    """The repository, its git commands bounded by `timeouts.git` from its config."""
+    # Not at import: the config models are not needed for the first frame (start-up speed).
+    from readyterm.foundation.config import git_timeout
+
+    return open_repo(root, git_timeout(root))
 
 
 def _commit_only(root: Path, relative: str) -> str:
     """Commit the record file and nothing else; say what happened."""
-    add = run_tool(["git", "add", "--", relative], timeout=_GIT_TIMEOUT, cwd=root)
-    if add.returncode != 0:
+    repo = _repo(root)
+    try:
+        if repo is None:
+            raise ReadytermError(f"{root} is not a git repository")
+        repo.commit_only(relative, "Add readiness record")
+    except ReadytermError as exc:
         raise ReadytermError(
-            f"the record was written but not committed: {add.failure(_GIT_TIMEOUT)}",
+            f"the record was written but not committed: {exc.message}",
             hint=f"commit it yourself: git add {relative} && git commit {relative}",
-        )
-    commit = run_tool(
-        ["git", "commit", "--quiet", "-m", "Add readiness record", "--", relative],
-        timeout=_GIT_TIMEOUT,
-        cwd=root,
-    )
-    if commit.returncode != 0:
-        raise ReadytermError(
-            f"the record was written but not committed: {commit.failure(_GIT_TIMEOUT)}",
-            hint=f"commit it yourself: git commit -m 'Add readiness record' -- {relative}",
-        )
+        ) from None
     return "Committed the record file (only that file)."
 
 

@@ -30,12 +30,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from readyterm.errors import ExitCode, ReadytermError
-from readyterm.events import Event, RunFinished, RunOptions
-from readyterm.procs import lower_priority
-from readyterm.result import RunResult
-from readyterm.steps import STEP_IDS
-from readyterm.tui.source import Header, HeaderKnown, Snapshot, header_of
+from readyterm.engine.events import Event, RunFinished, RunOptions
+from readyterm.engine.result import RunResult
+from readyterm.foundation.errors import ExitCode, ReadytermError
+from readyterm.foundation.procs import lower_priority
+from readyterm.tui.source import Header, HeaderKnown, RunSource, Snapshot, header_of
 
 #: How long the app waits for the helper to stop its tools when it quits.
 _STOP_SECONDS = 15.0
@@ -117,8 +116,8 @@ def _run(
     try:
         # Here, not at the top: the app's process never needs the scanning code, and the
         # helper imports it on its own core while the app imports Textual and draws.
-        from readyterm.runner import prepare, run_checklist
-        from readyterm.tui.live import code_digest
+        from readyterm.engine.runner import prepare, run_checklist
+        from readyterm.engine.scope import code_digest
 
         prepared = prepare(replace(options, steps=steps or options.steps))
         conn.send(("event", HeaderKnown(header_of(prepared.scope, prepared.scope.root.name))))
@@ -232,7 +231,7 @@ class CheckServer:
             self._process.join(5)
 
 
-class ProcessSource:
+class ProcessSource(RunSource):
     """The real checks, run by the helper: `LiveSource` without the work in the app's process.
 
     The header is known once the helper has prepared the first run (`HeaderKnown`); until
@@ -245,12 +244,6 @@ class ProcessSource:
         self.root = root
         mode = "all" if options.whole else "diff"
         self._header = Header(root.name, None, None, None, mode, 0, preparing=True)
-
-    def header(self) -> Header:
-        return self._header
-
-    def selected_steps(self) -> tuple[str, ...]:
-        return self.options.steps or STEP_IDS
 
     def events(
         self, steps: tuple[str, ...] | None, cancel: threading.Event

@@ -10,8 +10,9 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from readyterm.findings import REDACTED, Finding, Waiver
-from readyterm.result import RunResult, ScopeSummary, StepResult
+from readyterm.engine.result import RunResult, ScopeSummary, StepResult
+from readyterm.foundation.findings import REDACTED, Finding, Waiver
+from readyterm.foundation.paths import ATTESTATIONS_FILE
 
 FILES = [
     "Dockerfile",
@@ -176,7 +177,7 @@ def demo_result() -> RunResult:
             "attestation-missing",
             "monitoring",
             "warning",
-            ".readyterm/attestations.yaml",
+            ATTESTATIONS_FILE,
             0,
             "not attested: Who is on call for it?",
             "",

@@ -11,14 +11,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Generator
 from dataclasses import replace
-from pathlib import Path
 
-from readyterm.events import Event, RunOptions
-from readyterm.result import RunResult
-from readyterm.runner import Prepared, prepare, run_checklist, scope_summary
-from readyterm.scope import content_digest
-from readyterm.steps import STEP_IDS
-from readyterm.tui.source import DECISIONS_DIR, Header, Snapshot, header_of
+from readyterm.engine.events import Event, RunOptions
+from readyterm.engine.result import RunResult
+from readyterm.engine.runner import Prepared, prepare, run_checklist, scope_summary
+from readyterm.engine.scope import code_digest
+from readyterm.tui.source import RunSource, Snapshot, header_of
 
 
 def snapshot_of(options: RunOptions) -> Snapshot:
@@ -28,11 +26,7 @@ def snapshot_of(options: RunOptions) -> Snapshot:
     return Snapshot(summary, code_digest(scope.root, summary.files, summary.deleted))
 
 
-def code_digest(root: Path, files: list[str], deleted: list[str]) -> str:
-    return content_digest(root, [f for f in files if not f.startswith(DECISIONS_DIR)], deleted)
-
-
-class LiveSource:
+class LiveSource(RunSource):
     """The real checks. Each run prepares afresh, so new waivers and attestations count."""
 
     def __init__(self, prepared: Prepared) -> None:
@@ -40,12 +34,6 @@ class LiveSource:
         self.options: RunOptions = prepared.options
         self.root = prepared.scope.root
         self._header = header_of(prepared.scope, self.root.name)
-
-    def header(self) -> Header:
-        return self._header
-
-    def selected_steps(self) -> tuple[str, ...]:
-        return self.options.steps or STEP_IDS
 
     def events(
         self, steps: tuple[str, ...] | None, cancel: threading.Event

@@ -13,15 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from readyterm.events import Event, RunFinished, StepFinished, StepStarted
-from readyterm.result import RunResult, ScopeSummary
-from readyterm.steps import STEP_IDS
+from readyterm.engine.events import Event, RunFinished, RunOptions, StepFinished, StepStarted
+from readyterm.engine.result import RunResult, ScopeSummary
+from readyterm.foundation.steps import STEP_IDS
 
 if TYPE_CHECKING:
-    from readyterm.scope import Scope
-
-#: readyterm's own decision files: writing one must not make the scanned code look changed.
-DECISIONS_DIR = ".readyterm/"
+    from readyterm.engine.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -81,6 +78,20 @@ def header_of(scope: Scope | ScopeSummary, repo: str) -> Header:
     return Header(repo, scope.branch, scope.base_ref, scope.base, scope.mode, len(files))
 
 
+class RunSource:
+    """What the sources of real checks share: the run's options and what it covers."""
+
+    root: Path
+    options: RunOptions
+    _header: Header
+
+    def header(self) -> Header:
+        return self._header
+
+    def selected_steps(self) -> tuple[str, ...]:
+        return self.options.steps or STEP_IDS
+
+
 class FixedSource:
     """A result made by hand: deterministic pictures and snapshot tests, no scanning."""
 
@@ -112,6 +123,8 @@ class FixedSource:
         return Snapshot(scope, scope.digest)
 
     def digest(self, result: RunResult) -> str:
-        from readyterm.tui.live import code_digest
+        # Not at import: the scope module loads the config models, which the first frame
+        # does without (start-up speed; docs/architecture.md).
+        from readyterm.engine.scope import code_digest
 
         return code_digest(self.root, result.scope.files, result.scope.deleted)

@@ -7,11 +7,11 @@ are testable without an app.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Literal
 
-from readyterm.findings import REDACTED, Finding
-from readyterm.result import RunResult, StepResult
-from readyterm.steps import STEP_IDS
+from readyterm.engine.result import RunResult, StepResult, waivers_applied
+from readyterm.foundation.findings import REDACTED, Finding
+from readyterm.foundation.steps import STEP_IDS
 
 Phase = Literal["waiting", "running", "done"]
 _LOG_LINES = 200
@@ -91,28 +91,6 @@ def merge(old: RunResult | None, fresh: RunResult, step_ids: tuple[str, ...]) ->
         tool_versions={**old.tool_versions, **fresh.tool_versions},
         record=None,
     )
-
-
-def waivers_applied(steps: list[StepResult]) -> list[dict[str, Any]]:
-    """The waivers.yaml entries behind the waived findings, grouped as the runner does."""
-    applied: dict[str, dict[str, Any]] = {}
-    for step in steps:
-        for finding in step.findings:
-            waiver = finding.waiver
-            if waiver is None or waiver.kind != "waiver":
-                continue
-            key = f"{waiver.owner}|{waiver.reason}|{waiver.expires}"
-            entry = applied.setdefault(
-                key,
-                {
-                    "reason": waiver.reason,
-                    "owner": waiver.owner,
-                    "expires": waiver.expires,
-                    "fingerprints": [],
-                },
-            )
-            entry["fingerprints"].append(finding.fingerprint)
-    return sorted(applied.values(), key=lambda w: (str(w["owner"]), str(w["reason"])))
 
 
 def location(finding: Finding) -> str:

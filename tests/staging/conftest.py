@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from readyterm.staging.build import LABEL
+from readyterm.backends.staging.build import LABEL
 
 BUSYBOX = shutil.which("busybox") or "/bin/busybox"
 

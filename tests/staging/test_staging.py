@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from readyterm.staging.build import LABEL
+from readyterm.backends.staging.build import LABEL
 from tests.conftest import run_cli
 from tests.staging.conftest import START_SERVING, make_app
 

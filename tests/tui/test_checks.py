@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from readyterm.errors import ExitCode
-from readyterm.runner import RunFinished, RunOptions, StepFinished, find_root
+from readyterm.engine.runner import RunFinished, RunOptions, StepFinished, find_root
+from readyterm.foundation.errors import ExitCode
 from readyterm.tui.checks import _HELPER_NICENESS, CheckServer, HelperError, ProcessSource
 from readyterm.tui.source import HeaderKnown
 from tests.conftest import GitRepo

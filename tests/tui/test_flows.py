@@ -10,9 +10,9 @@ import pytest
 import yaml
 from textual.widgets import Button
 
-from readyterm.errors import ExitCode, ScopeError
-from readyterm.result import RunResult
-from readyterm.runner import Event
+from readyterm.engine.result import RunResult
+from readyterm.engine.runner import Event
+from readyterm.foundation.errors import ExitCode, ScopeError
 from readyterm.tui.app import build_app
 from readyterm.tui.fixture import demo_result, write_demo_files
 from readyterm.tui.screens.decision_modals import AttestModal, WaiverModal

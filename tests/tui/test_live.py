@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from readyterm.config import Config
-from readyterm.runner import RunOptions, prepare
+from readyterm.engine.runner import RunOptions, prepare
+from readyterm.engine.verify import verify
+from readyterm.foundation.config import Config
 from readyterm.tui.app import build_app
 from readyterm.tui.live import LiveSource
 from readyterm.tui.screens.decision_modals import AttestModal, WaiverModal
 from readyterm.tui.screens.modals import RecordModal
 from readyterm.tui.screens.walkthrough import FindingScreen
-from readyterm.verify import verify
 from tests.conftest import GitRepo
 from tests.tui.helpers import settle
 

@@ -11,7 +11,7 @@ from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.widgets import Static
 
-from readyterm.events import Event, StepProgress, StepStarted
+from readyterm.engine.events import Event, StepProgress, StepStarted
 from readyterm.tui.app import build_app
 from readyterm.tui.fixture import demo_result, write_demo_files
 from readyterm.tui.source import FixedSource

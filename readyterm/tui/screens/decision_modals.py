@@ -15,9 +15,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
-from readyterm.decisions import DEFAULT_WAIVER_DAYS, MAX_WAIVER_DAYS, Attestation, WaiverEntry
-from readyterm.findings import Finding
-from readyterm.steps import Step
+from readyterm.engine.decisions import (
+    DEFAULT_WAIVER_DAYS,
+    MAX_WAIVER_DAYS,
+    Attestation,
+    WaiverEntry,
+)
+from readyterm.foundation.findings import Finding
+from readyterm.foundation.steps import Step
 from readyterm.tui.screens.modals import Dialog
 from readyterm.tui.state import location
 

@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Static, TextArea
 
+from readyterm.foundation.paths import RECORDS_DIR
 from readyterm.tui.actions import ACTIONS
 
 CSS_PATH = "modals.tcss"
@@ -71,7 +72,7 @@ class RecordModal(Dialog[RecordChoice | None]):
                 classes="subject",
             )
             yield Static(
-                "Writes .readyterm/records/<UTC time>-<commit>.yaml with what the summary shows. "
+                f"Writes {RECORDS_DIR}/<UTC time>-<commit>.yaml with what the summary shows. "
                 "Steps whose files changed since they ran are re-checked first. "
                 "Commit it next to the code; `readyterm verify` checks it in CI."
             )

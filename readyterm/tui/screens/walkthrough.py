@@ -13,8 +13,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer, OptionList, Static
 
-from readyterm.findings import Finding
-from readyterm.result import StepResult
+from readyterm.engine.result import StepResult
+from readyterm.foundation.findings import Finding
 from readyterm.tui.source import Header
 from readyterm.tui.state import WalkState
 from readyterm.tui.widgets.checklist import SUMMARY_ID, Checklist

@@ -9,7 +9,7 @@ from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from readyterm.steps import STEPS, STEPS_BY_ID
+from readyterm.foundation.steps import STEPS, STEPS_BY_ID
 from readyterm.tui.state import StepState, WalkState
 
 SUMMARY_ID = "summary"

@@ -9,8 +9,8 @@ from rich.syntax import Syntax
 from rich.text import Text
 from textual.widgets import Static
 
-from readyterm.findings import Finding
-from readyterm.tui.prompt import code_context
+from readyterm.foundation.findings import Finding
+from readyterm.tui.code_context import code_context
 from readyterm.tui.state import location
 
 SEVERITY_LOOK = {"blocker": ("✘", "blocker"), "warning": ("▲", "warning"), "info": ("ℹ", "info")}

@@ -12,8 +12,8 @@ from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.widgets import DataTable, Static
 
-from readyterm.findings import Finding
-from readyterm.steps import STEPS_BY_ID
+from readyterm.foundation.findings import Finding
+from readyterm.foundation.steps import STEPS_BY_ID
 from readyterm.tui.state import StepState, WalkState, headline, location
 from readyterm.tui.widgets.checklist import STATUS_LOOK, counts_text, status_key
 from readyterm.tui.widgets.finding_view import FindingView, severity_label, theme_colours

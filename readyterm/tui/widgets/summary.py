@@ -7,8 +7,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from readyterm.result import RunResult
-from readyterm.steps import STEPS_BY_ID
+from readyterm.engine.result import RunResult
+from readyterm.foundation.steps import STEPS_BY_ID
 from readyterm.tui.state import WalkState, headline, location
 from readyterm.tui.widgets.checklist import VERDICT_LOOK
 

@@ -1,0 +1,186 @@
+"""Turn the raw findings of a step into its outcome: severities, old debt, decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from readyterm.backends.base import ScanResult
+from readyterm.engine.decisions import apply_inline, apply_waivers
+from readyterm.engine.result import StepResult
+from readyterm.foundation.file_roles import is_test_or_example
+from readyterm.foundation.findings import (
+    REDACTED,
+    SEVERITY_RANK,
+    Finding,
+    fingerprint,
+    read_lines,
+    recover_secrets,
+    redact,
+    with_fingerprints,
+)
+from readyterm.foundation.paths import ATTESTATIONS_FILE
+from readyterm.foundation.steps import STEPS_BY_ID
+
+if TYPE_CHECKING:
+    from readyterm.engine.prepare import Prepared
+
+_INCOMPLETE_LISTED = 5
+
+
+def judge_step(
+    step_id: str, results: list[tuple[ScanResult, set[str] | None]], prepared: Prepared
+) -> StepResult:
+    errors = [r.error for r, _ in results if r.error]
+    if errors:
+        return StepResult(step_id, "error", "\n".join(errors))
+    skipped = [r.skipped for r, _ in results if r.skipped]
+    if skipped and len(skipped) == len(results):
+        return StepResult(step_id, "skipped", "; ".join(skipped))
+    details = next((r.details for r, _ in results if r.details is not None), None)
+    incomplete = {p: why for r, _ in results for p, why in r.incomplete.items()}
+    findings: list[Finding] = []
+    for result, baseline in results:
+        own = with_fingerprints(f for f in result.findings if f.step == step_id)
+        if baseline is not None:
+            own = [replace(f, introduced=f.fingerprint not in baseline) for f in own]
+        findings += own
+    findings = _drop_overlaps(findings)
+    if not prepared.options.all_findings:
+        findings = [f for f in findings if f.introduced]
+    findings = _with_severity_overrides(step_id, findings, prepared)
+    texts = _texts(prepared.scope.root, {f.path for r, _ in results for f in r.findings})
+    findings = apply_inline(findings, texts)
+    findings = _redact_shared_secrets(findings, [f for r, _ in results for f in r.findings], texts)
+    findings += _missing_attestations(step_id, prepared)
+    today = prepared.options.today or dt.datetime.now(dt.UTC).date()
+    findings, _applied, _notices = apply_waivers(findings, prepared.waivers, today)
+    findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.path, f.line, f.rule))
+    if incomplete:
+        listed = "; ".join(
+            f"{p}: {why}" for p, why in sorted(incomplete.items())[:_INCOMPLETE_LISTED]
+        )
+        more = len(incomplete) - _INCOMPLETE_LISTED
+        return StepResult(
+            step_id,
+            "error",
+            f"the scan is incomplete: {len(incomplete)} file(s) could not be scanned ({listed}"
+            + (f"; and {more} more" if more > 0 else "")
+            + "). Fix them, or add them to `exclude` in .readyterm.yaml if they are not meant "
+            "to be parsed.",
+            findings,
+        )
+    outcome = _outcome(step_id, findings, prepared.options.strict)
+    outcome.details = details
+    return outcome
+
+
+def _drop_overlaps(findings: list[Finding]) -> list[Finding]:
+    """bandit and a rule of ours often flag the same line for the same reason: keep ours,
+    whose message says why it matters in production."""
+    ours = {(f.path, f.line) for f in findings if not f.rule.startswith("bandit-")}
+    return [f for f in findings if not (f.rule.startswith("bandit-") and (f.path, f.line) in ours)]
+
+
+def _outcome(step_id: str, findings: list[Finding], strict: bool) -> StepResult:
+    open_findings = [f for f in findings if not f.waived]
+    floor = SEVERITY_RANK["warning" if strict else "blocker"]
+    failing = [f for f in open_findings if SEVERITY_RANK[f.severity] >= floor]
+    counts = {
+        s: sum(f.severity == s for f in open_findings) for s in ("blocker", "warning", "info")
+    }
+    parts = [f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n]
+    waived = len(findings) - len(open_findings)
+    if waived:
+        parts.append(f"{waived} waived")
+    summary = ", ".join(parts) if parts else "no findings"
+    return StepResult(step_id, "fail" if failing else "pass", summary, findings)
+
+
+_STEPS_ABOUT_TESTS = frozenset({"tests"})
+
+
+def _with_severity_overrides(
+    step_id: str, findings: list[Finding], prepared: Prepared
+) -> list[Finding]:
+    settings = prepared.config.step(step_id)
+    result = []
+    for finding in findings:
+        severity = finding.severity
+        # Test code and examples do not run in production: their findings are advice.
+        if step_id not in _STEPS_ABOUT_TESTS and is_test_or_example(finding.path):
+            severity = "info"
+        severity = settings.severity.get(finding.rule, severity)
+        if settings.min_severity and SEVERITY_RANK[settings.min_severity] > SEVERITY_RANK[severity]:
+            severity = settings.min_severity
+        result.append(replace(finding, severity=severity))
+    return result
+
+
+def _texts(root: Path, paths: set[str]) -> dict[str, list[str]]:
+    texts = {}
+    for path in paths:
+        try:
+            texts[path] = (root / path).read_text("utf-8", errors="replace").splitlines()
+        except OSError:
+            texts[path] = []
+    return texts
+
+
+def _redact_shared_secrets(
+    findings: list[Finding], scanned: list[Finding], texts: dict[str, list[str]]
+) -> list[Finding]:
+    """A secret a rule matched is hidden in every finding, not only in that rule's own.
+
+    The backends redact the findings of secret rules; another rule's finding on the same
+    lines (a call without a timeout whose headers carry a key) would still show it. The
+    hidden values are recovered by aligning each redacted finding with its source lines;
+    where that fails, the overlapping code is hidden whole. Runs after fingerprinting, so
+    fingerprints stay comparable with the baseline's.
+    """
+    values: set[str] = set()
+    opaque: list[tuple[str, int, int]] = []
+    for item in scanned:
+        if REDACTED not in item.code:
+            continue
+        original = read_lines("\n".join(texts.get(item.path, [])), item.line, item.end_line)
+        recovered = recover_secrets(item.code, original)
+        values.update(recovered)
+        if not recovered:
+            opaque.append((item.path, item.line, item.end_line))
+    if not values and not opaque:
+        return findings
+    result = []
+    for finding in findings:
+        code, message = redact(finding.code, values), redact(finding.message, values)
+        if REDACTED not in code and any(
+            path == finding.path and line <= finding.end_line and finding.line <= end
+            for path, line, end in opaque
+        ):
+            code = REDACTED
+        result.append(replace(finding, code=code, message=message))
+    return result
+
+
+def _missing_attestations(step_id: str, prepared: Prepared) -> list[Finding]:
+    step = STEPS_BY_ID[step_id]
+    answered = {(a.step, a.question) for a in prepared.attestations}
+    required = prepared.config.step(step_id).attestation_required
+    return [
+        Finding(
+            rule="attestation-missing",
+            step=step_id,
+            severity="blocker" if required else "warning",
+            path=ATTESTATIONS_FILE,
+            line=0,
+            end_line=0,
+            message=f"not attested: {question.text}",
+            why="No tool can tell this; a deploy nobody can watch is found broken by users.",
+            fix=f"readyterm attest {step_id} --answer {question.id}='...'",
+            fingerprint=fingerprint("attestation-missing", step_id, question.id, 0),
+        )
+        for question in step.questions
+        if (step_id, question.id) not in answered
+    ]

@@ -1,0 +1,124 @@
+"""The semgrep rule packs: where they live and what each rule says about itself."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import yaml
+
+from readyterm.foundation.errors import ConfigError
+from readyterm.foundation.findings import SEVERITIES, Severity
+from readyterm.foundation.steps import STEP_IDS
+
+_SEMGREP_SEVERITY: dict[str, Severity] = {"ERROR": "blocker", "WARNING": "warning"}
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    id: str
+    step: str
+    severity: Severity
+    message: str
+    why: str = ""
+    fix: str = ""
+    secret: bool = False
+    source: str = ""
+
+
+def bundled_rules_dir() -> Path:
+    """The rules shipped in the wheel (readyterm/_rules), else the source tree's rules/."""
+    package = Path(__file__).resolve().parents[1]  # readyterm/, from readyterm/foundation/
+    for candidate in (package / "_rules", package.parent / "rules"):
+        if candidate.is_dir():
+            return candidate
+    raise ConfigError("readyterm's bundled rules are missing; reinstall readyterm")
+
+
+@dataclass(frozen=True)
+class RulePack:
+    folders: tuple[Path, ...]
+    rules: dict[str, RuleMeta]
+    version: str
+
+    def steps(self) -> set[str]:
+        return {rule.step for rule in self.rules.values()}
+
+
+def load_rule_pack(root: Path, extra_folders: list[str]) -> RulePack:
+    """Index every rule (bundled + configured folders); a broken rule file is a config error."""
+    folders = [bundled_rules_dir()]
+    for name in extra_folders:
+        path = (root / name).resolve()
+        if not path.is_dir():
+            raise ConfigError(f"rules: {name!r} is not a folder in {root}")
+        folders.append(path)
+    rules: dict[str, RuleMeta] = {}
+    digest = hashlib.sha256()
+    for folder in folders:
+        for file in sorted(folder.rglob("*.y*ml")):
+            if file.suffix not in (".yaml", ".yml"):
+                continue
+            text = file.read_bytes()
+            digest.update(file.relative_to(folder).as_posix().encode() + b"\0" + text)
+            for meta in _rules_in(file, text):
+                if meta.id in rules:
+                    raise ConfigError(f"{file}: rule id {meta.id!r} is defined twice")
+                rules[meta.id] = meta
+    return RulePack(tuple(folders), rules, "sha256:" + digest.hexdigest()[:16])
+
+
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _rules_in(file: Path, text: bytes) -> list[RuleMeta]:
+    try:
+        # libyaml's parser when PyYAML has it: the pure-Python one took over a second for the
+        # bundled packs, on every run.
+        document = yaml.load(text, Loader=_SAFE_LOADER)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{file}: not valid YAML: {exc}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("rules"), list):
+        raise ConfigError(f"{file}: a semgrep rule file needs a top-level `rules:` list")
+    return [_meta(file, raw) for raw in document["rules"]]
+
+
+def _meta(file: Path, raw: Any) -> RuleMeta:
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+        raise ConfigError(f"{file}: every rule needs an `id`")
+    metadata = raw.get("metadata") or {}
+    ours = metadata.get("readyterm") or {} if isinstance(metadata, dict) else {}
+    step = ours.get("step") or (file.parent.name if file.parent.name in STEP_IDS else None)
+    if step not in STEP_IDS:
+        raise ConfigError(
+            f"{file}: rule {raw['id']!r} needs metadata.readyterm.step (one of the step ids) "
+            "or must sit in a folder named after its step"
+        )
+    severity = ours.get("severity") or _SEMGREP_SEVERITY.get(str(raw.get("severity")), "info")
+    if severity not in SEVERITIES:
+        raise ConfigError(f"{file}: rule {raw['id']!r}: unknown severity {severity!r}")
+    return RuleMeta(
+        id=raw["id"],
+        step=step,
+        severity=cast(Severity, severity),
+        message=str(raw.get("message", "")).strip(),
+        why=str(ours.get("why", "")).strip(),
+        fix=str(ours.get("fix", "")).strip(),
+        secret=bool(ours.get("secret", False)),
+        source=str(file),
+    )
+
+
+def rule_yaml_files(pack: RulePack, steps: Collection[str] | None = None) -> list[Path]:
+    """The pack's rule files; with steps, only those holding a rule of one of those steps
+    (a run of some steps, e.g. one job of a CI matrix, does not pay for the others)."""
+    wanted = None if steps is None else {r.source for r in pack.rules.values() if r.step in steps}
+    return [
+        file
+        for folder in pack.folders
+        for file in sorted(folder.rglob("*"))
+        if file.suffix in (".yaml", ".yml") and (wanted is None or str(file) in wanted)
+    ]
