@@ -75,21 +75,21 @@ def build_image(
         pull=False,
         labels={LABEL: "1"},
     )
+
+    def failed(error: str) -> BuildOutcome:
+        """An unfinished build leaves no layers behind; the outcome names its last step."""
+        _remove_layers(client, created)
+        return BuildOutcome(None, tag, time.monotonic() - started, step, error, lines[-_LOG_TAIL:])
+
     try:
         for chunk in stream:
             if cancel.is_set():
                 _remove_layers(client, created)
                 raise BuildCancelled("the image build was cancelled")
             if time.monotonic() - started > timeout:
-                _remove_layers(client, created)
-                return BuildOutcome(
-                    None,
-                    tag,
-                    time.monotonic() - started,
-                    step,
+                return failed(
                     f"the build did not finish within {timeout:g} s "
-                    "(raise timeouts.docker in .readyterm.yaml)",
-                    lines[-_LOG_TAIL:],
+                    "(raise timeouts.docker in .readyterm.yaml)"
                 )
             text = str(chunk.get("stream") or chunk.get("status") or "").rstrip()
             for line in text.splitlines():
@@ -108,15 +108,7 @@ def build_image(
                 image_id = chunk["aux"].get("ID", image_id)
             if "error" in chunk or "errorDetail" in chunk:
                 message = str(chunk.get("error") or chunk["errorDetail"].get("message", ""))
-                _remove_layers(client, created)
-                return BuildOutcome(
-                    None,
-                    tag,
-                    time.monotonic() - started,
-                    step,
-                    message.strip(),
-                    lines[-_LOG_TAIL:],
-                )
+                return failed(message.strip())
     finally:
         close = getattr(stream, "close", None)
         if close is not None:
