@@ -19,7 +19,7 @@ import pytest
 
 from readyterm.cli import main
 from readyterm.engine.merge import NOT_SELECTED, MergeError, merge_results
-from readyterm.engine.result import RunResult, StepResult
+from readyterm.engine.result import ResultFormatError, RunResult, StepResult
 from readyterm.foundation.steps import STEP_IDS
 from tests.conftest import GitRepo, run_cli
 from tests.test_reports import EXTENSIONS, SARIF_SCHEMA, fixed_result
@@ -326,6 +326,15 @@ def test_from_dict_inverts_as_dict_on_every_shape() -> None:
     assert [s.findings for s in again.steps] == [s.findings for s in result.steps]
     assert again.scope == result.scope
     assert again.verdict == result.verdict and again.exit_code == result.exit_code
+
+
+@pytest.mark.parametrize("bad", ["CWE-89", ["89"], [89], ["CWE-89", None], ["cwe 89"]])
+def test_from_dict_rejects_a_cwe_that_is_not_a_list_of_ids(bad: object) -> None:
+    document = fixed_result().as_dict()
+    environment = document["steps"][STEP_IDS.index("environment")]
+    environment["findings"][0]["cwe"] = bad
+    with pytest.raises(ResultFormatError, match="cwe"):
+        RunResult.from_dict(document)
 
 
 def test_from_dict_recomputes_the_verdict_instead_of_trusting_it() -> None:

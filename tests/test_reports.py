@@ -50,6 +50,7 @@ def fixed_result() -> RunResult:
         code='PAYMENT_API = "http://localhost:8001/v1"',
         why="In production it points at itself.",
         fix="Read it from the environment.",
+        cwe=("CWE-547",),
         fingerprint="f00dfeedcafe00000001",
     )
     waived = Finding(
@@ -142,6 +143,9 @@ def test_sarif_validates_against_the_oasis_schema_and_keeps_suppressions() -> No
         "readyterm/v1": "f00dfeedcafe00000001"
     }
     assert "region" not in by_rule["attestation-missing"]["locations"][0]["physicalLocation"]
+    rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
+    assert "external/cwe/cwe-547" in rules["localhost-url"]["properties"]["tags"]
+    assert not any("cwe" in tag for tag in rules["debug-enabled"]["properties"]["tags"])
     rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
     assert all(
         run["tool"]["driver"]["rules"][r["ruleIndex"]]["id"] == r["ruleId"] for r in run["results"]

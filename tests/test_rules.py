@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from readyterm.backends.semgrep import OFFLINE_ENV, OFFLINE_FLAGS
+from readyterm.foundation.findings import cwe_ids
 from readyterm.foundation.rulepack import bundled_rules_dir, load_rule_pack
 from readyterm.foundation.steps import STEP_IDS
 
@@ -37,6 +38,8 @@ def test_each_rule_sits_beside_a_fixture_and_carries_its_metadata(rule_file: Pat
     assert ours["step"] in STEP_IDS
     assert ours["severity"] in ("blocker", "warning", "info")
     assert len(ours["why"]) > 30 and len(ours["fix"]) > 20
+    if ours["step"] != "tests":  # gate-weakening changes (skipped tests) are no weakness class
+        assert cwe_ids(rule["metadata"].get("cwe")), f"{rule['id']} needs metadata.cwe"
 
 
 def test_the_pack_loads_without_duplicate_ids() -> None:

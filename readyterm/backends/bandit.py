@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from readyterm.backends.base import ScanContext, ScanResult
-from readyterm.foundation.findings import Finding, Severity, read_lines, redact, secret_values
+from readyterm.foundation.findings import (
+    Finding,
+    Severity,
+    cwe_ids,
+    read_lines,
+    redact,
+    secret_values,
+)
 from readyterm.foundation.procs import (
     argv_batches,
     parallel_jobs,
@@ -187,6 +194,7 @@ def _finding(root: Path, issue: dict[str, Any], texts: dict[str, str]) -> Findin
         + (f", CWE-{cwe}" if cwe else "")
         + ": hostile input or leaked credentials reach this code in production.",
         fix=str(issue.get("more_info", "")),
+        cwe=cwe_ids(cwe) if cwe else (),
     )
 
 

@@ -196,6 +196,7 @@ def _collect(root: Path, payload: dict[str, Any], pack: RulePack, result: ScanRe
                 code=code,
                 why=meta.why,
                 fix=meta.fix,
+                cwe=meta.cwe,
             )
         )
 

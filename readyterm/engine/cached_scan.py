@@ -83,7 +83,8 @@ def _stored(finding: Finding) -> dict[str, Any]:
 def _restore(entry: dict[str, Any], name: str, result: ScanResult) -> bool:
     """Add a cached entry to result; False (a miss) when it does not have the shape we write."""
     try:
-        findings = [Finding(**item) for item in entry["findings"]]
+        # An entry written before findings carried CWE ids is a miss, not a finding without one.
+        findings = [Finding(**{**item, "cwe": tuple(item["cwe"])}) for item in entry["findings"]]
         incomplete = entry.get("incomplete")
         if any(f.path != name for f in findings) or not isinstance(incomplete, str | None):
             return False

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
 from readyterm.foundation.errors import ExitCode
-from readyterm.foundation.findings import SEVERITIES, SEVERITY_RANK, Finding, Waiver
+from readyterm.foundation.findings import SEVERITIES, SEVERITY_RANK, Finding, Waiver, cwe_ids
 from readyterm.foundation.steps import STEP_IDS, STEPS_BY_ID
 
 Status = Literal["pass", "fail", "error", "skipped"]
@@ -257,6 +257,7 @@ def finding_from_dict(data: object, where: str = "finding") -> Finding:
         code=_field(item, "code", str, where, default=""),
         why=_field(item, "why", str, where, default=""),
         fix=_field(item, "fix", str, where, default=""),
+        cwe=_cwe_field(item, where),
         fingerprint=_field(item, "fingerprint", str, where, default=""),
         waiver=waiver,
         introduced=_field(item, "introduced", bool, where, default=True),
@@ -264,6 +265,13 @@ def finding_from_dict(data: object, where: str = "finding") -> Finding:
 
 
 _MISSING = object()
+
+
+def _cwe_field(item: dict[str, Any], where: str) -> tuple[str, ...]:
+    values = _field(item, "cwe", list, where, default=[])
+    if not all(isinstance(v, str) for v in values) or cwe_ids(values) != tuple(values):
+        raise ResultFormatError(f'{where}.cwe: expected a list of ids like "CWE-89"')
+    return tuple(values)
 
 
 def _object(data: object, where: str) -> dict[str, Any]:

@@ -40,6 +40,8 @@ class Finding:
     code: str = ""
     why: str = ""
     fix: str = ""
+    #: CWE ids ("CWE-89") of the weakness, from the rule's metadata or bandit's issue_cwe.
+    cwe: tuple[str, ...] = ()
     fingerprint: str = ""
     waiver: Waiver | None = None
     #: False for debt that existed before the change (shown with --all-findings).
@@ -51,10 +53,25 @@ class Finding:
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["cwe"] = list(self.cwe)  # the shape JSON gives back
         data["waived"] = self.waived
         if self.waiver is None:
             data.pop("waiver")
         return data
+
+
+_CWE_NUMBER = re.compile(r"(?i)^\s*(?:CWE-)?(\d{1,5})\b")
+
+
+def cwe_ids(values: object) -> tuple[str, ...]:
+    """ "CWE-89: Improper ..." / "CWE-89" / 89, or a list of them, as ("CWE-89",)."""
+    items = values if isinstance(values, list | tuple) else [values]
+    ids = []
+    for value in items:
+        match = _CWE_NUMBER.match(str(value)) if isinstance(value, str | int) else None
+        if match and f"CWE-{int(match.group(1))}" not in ids:
+            ids.append(f"CWE-{int(match.group(1))}")
+    return tuple(ids)
 
 
 def normalize_code(code: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any, cast
 import yaml
 
 from readyterm.foundation.errors import ConfigError
-from readyterm.foundation.findings import SEVERITIES, Severity
+from readyterm.foundation.findings import SEVERITIES, Severity, cwe_ids
 from readyterm.foundation.steps import STEP_IDS
 
 _SEMGREP_SEVERITY: dict[str, Severity] = {"ERROR": "blocker", "WARNING": "warning"}
@@ -27,6 +27,7 @@ class RuleMeta:
     fix: str = ""
     secret: bool = False
     source: str = ""
+    cwe: tuple[str, ...] = ()
 
 
 def bundled_rules_dir() -> Path:
@@ -109,6 +110,7 @@ def _meta(file: Path, raw: Any) -> RuleMeta:
         fix=str(ours.get("fix", "")).strip(),
         secret=bool(ours.get("secret", False)),
         source=str(file),
+        cwe=cwe_ids(metadata.get("cwe") if isinstance(metadata, dict) else None),
     )
 
 

@@ -71,9 +71,17 @@ def _rules(findings: list[Finding]) -> list[dict[str, Any]]:
                 f"**Fix:** {finding.fix or 'see the message'}",
             },
             "defaultConfiguration": {"level": _LEVEL[finding.severity]},
-            "properties": {"step": finding.step, "tags": ["readyterm", finding.step]},
+            # GitHub code scanning groups and filters alerts by these CWE tags.
+            "properties": {
+                "step": finding.step,
+                "tags": ["readyterm", finding.step, *_cwe_tags(finding.cwe)],
+            },
         }
     return sorted(rules.values(), key=lambda rule: rule["id"])
+
+
+def _cwe_tags(cwe: tuple[str, ...]) -> list[str]:
+    return [f"external/cwe/{item.lower()}" for item in cwe]
 
 
 def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
