@@ -104,3 +104,11 @@ def spin():
 def session_ttl(request):
     # ok: weak-random
     request.session.set_expiry(3600 + random.randint(0, 300))
+
+
+from random import randint
+
+
+def pin_code():
+    # ruleid: weak-random
+    return str(randint(0, 9999)).zfill(4)
