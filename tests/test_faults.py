@@ -339,16 +339,24 @@ def test_a_file_semgrep_could_not_parse_is_never_a_pass(changed: GitRepo, fakes:
 
 
 @pytest.mark.slow
-def test_a_real_syntax_error_makes_the_scan_incomplete(repo: GitRepo) -> None:
-    repo.write("app/broken.py", "def handler(:\n    return requests.get(URL)\n")
+def test_a_real_syntax_error_is_a_blocker_at_its_line(repo: GitRepo) -> None:
+    """semgrep's parser recovers from it; bandit's, under the Python the project declares,
+    does not: the file fails on import in production."""
+    repo.write(".python-version", "3.8\n")
+    repo.write("app/broken.py", "import os\n\ndef handler(:\n    return requests.get(URL)\n")
     repo.commit("broken")
     done = ci(repo, "--steps", "input-validation")
-    assert done.returncode == 3, done.stderr
+    assert done.returncode == 1, done.stderr
     no_traceback(done)
     step = steps_of(done)["input-validation"]
-    assert step["status"] == "error"
-    assert "scan is incomplete" in step["summary"]
-    assert "app/broken.py" in step["summary"]
+    assert step["status"] == "fail"
+    [finding] = [f for f in step["findings"] if f["rule"] == "python-syntax-error"]
+    assert (finding["path"], finding["line"], finding["severity"]) == (
+        "app/broken.py",
+        3,
+        "blocker",
+    )
+    assert "does not parse" in finding["message"]
 
 
 def test_a_missing_semgrep_is_an_error_with_a_fix(changed: GitRepo, tmp_path: Path) -> None:
@@ -625,7 +633,7 @@ def test_bandit_crash_with_exit_2_is_an_error(changed: GitRepo, fakes: Path) -> 
     assert "unknown test B999" in summary
 
 
-def test_a_file_bandit_skipped_silently_makes_the_scan_incomplete(
+def test_a_file_bandit_skipped_silently_is_listed_when_semgrep_read_it(
     changed: GitRepo, fakes: Path
 ) -> None:
     semgrep = make_fake(fakes, "semgrep", prints(EMPTY_SEMGREP))
@@ -636,10 +644,33 @@ def test_a_file_bandit_skipped_silently_makes_the_scan_incomplete(
         "input-validation",
         env={"READYTERM_SEMGREP_BIN": str(semgrep), "READYTERM_BANDIT_BIN": str(bandit)},
     )
+    assert done.returncode == 0, done.stderr
+    step = steps_of(done)["input-validation"]
+    assert step["status"] == "pass"
+    assert "1 file(s) read by some checks only" in step["summary"]
+    assert "app/client.py: bandit: skipped this file" in step["summary"]
+
+
+def test_a_changed_file_no_backend_could_read_blocks(changed: GitRepo, fakes: Path) -> None:
+    semgrep_error = {
+        **EMPTY_SEMGREP,
+        "errors": [{"type": "Syntax error", "message": "unparsable", "path": "app/client.py"}],
+    }
+    semgrep = make_fake(fakes, "semgrep", prints(semgrep_error))
+    bandit = make_fake(fakes, "bandit", prints({**EMPTY_BANDIT, "metrics": {"_totals": {}}}))
+    env = {"READYTERM_SEMGREP_BIN": str(semgrep), "READYTERM_BANDIT_BIN": str(bandit)}
+    done = ci(changed, "--steps", "input-validation", env=env)
     assert done.returncode == 3, done.stderr
-    summary = steps_of(done)["input-validation"]["summary"]
-    assert "scan is incomplete" in summary
-    assert "app/client.py: bandit: skipped this file" in summary
+    step = steps_of(done)["input-validation"]
+    assert step["status"] == "error"
+    assert "1 changed file(s) could not be scanned" in step["summary"]
+    assert "semgrep: unparsable; bandit: skipped" in step["summary"]
+    # the whole repository judged: the same file is listed, and the step gets its verdict
+    done = ci(changed, "--all", "--steps", "input-validation", env=env)
+    assert done.returncode == 0, done.stderr
+    step = steps_of(done)["input-validation"]
+    assert step["status"] == "pass"
+    assert "1 file(s) no check could read, not blocking outside a change" in step["summary"]
 
 
 # --- signals --------------------------------------------------------------------------

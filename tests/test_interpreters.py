@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from readyterm.backends import interpreters
 from readyterm.backends.interpreters import OURS, Interpreter
+from tests.conftest import GitRepo, run_cli
 
 NEWER = (OURS[0], OURS[1] + 1)
 
@@ -142,3 +144,88 @@ def test_the_bandit_command_runs_readyterms_bandit_isolated(tmp_path: Path) -> N
     )
     assert done.returncode == 1, done.stderr
     assert {r["test_id"] for r in json.loads(done.stdout)["results"]} >= {"B301", "B403"}
+
+
+# --- a whole run on code that needs a newer Python than readyterm's --------------------------
+
+#: PEP 701: the same quotes inside an f-string's braces parse from Python 3.12 on.
+NEW_SYNTAX = (
+    "import tempfile\n\n"
+    "def report(rows):\n"
+    "    path = tempfile.mktemp()\n"
+    '    return f"{", ".join(row["name"] for row in rows)} -> {path}"\n'
+)
+NEEDS = (3, 12)
+
+
+def _only_git_on_path(tmp_path: Path) -> dict[str, str]:
+    """An environment in which no Python besides readyterm's own can be found."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    git = shutil.which("git")
+    assert git is not None
+    (bin_dir / "git").symlink_to(git)
+    empty = tmp_path / "none"
+    empty.mkdir()
+    return {
+        "PATH": str(bin_dir),
+        "HOME": str(empty),
+        "PYENV_ROOT": str(empty),
+        "UV_PYTHON_INSTALL_DIR": str(empty),
+    }
+
+
+def _input_validation(repo: GitRepo, env: dict[str, str], *args: str) -> tuple[int, dict]:
+    done = run_cli(
+        "--ci",
+        str(repo.path),
+        "--format",
+        "json",
+        "--no-cache",
+        "--steps",
+        "input-validation",
+        *args,
+        env=env,
+        timeout=180,
+    )
+    assert "Traceback" not in done.stderr
+    [step] = [s for s in json.loads(done.stdout)["steps"] if s["id"] == "input-validation"]
+    return done.returncode, step
+
+
+@pytest.mark.skipif(OURS >= NEEDS, reason="readyterm's own Python parses PEP 701 f-strings")
+def test_without_a_newer_python_the_file_is_listed_with_the_fix_and_the_run_judged(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    repo.write("app/report.py", NEW_SYNTAX)
+    repo.commit("report")
+    code, step = _input_validation(repo, _only_git_on_path(tmp_path))
+    assert code == 0, step
+    assert step["status"] == "pass"
+    assert "read by some checks only" in step["summary"]
+    assert "app/report.py: bandit: syntax error while parsing AST" in step["summary"]
+    assert "install Python 3.12 or newer" in step["summary"]
+
+
+@pytest.mark.skipif(OURS >= NEEDS, reason="readyterm's own Python parses PEP 701 f-strings")
+@pytest.mark.skipif(
+    not [p for p in interpreters.installed(os.environ) if p.version >= NEEDS],
+    reason="no Python >= 3.12 installed on this machine",
+)
+@pytest.mark.parametrize("declared", [None, "3.12"])
+def test_a_newer_installed_python_parses_what_ours_cannot(
+    repo: GitRepo, declared: str | None
+) -> None:
+    """Declared: bandit runs under that Python from the start; not declared: the files ours
+    could not parse are scanned again under the newest one. Either way bandit's own finding
+    in the file (tempfile.mktemp, B306) is reported and nothing is left unread."""
+    if declared:
+        repo.write(".python-version", declared + "\n")
+    repo.write("app/report.py", NEW_SYNTAX)
+    repo.commit("report")
+    code, step = _input_validation(repo, {})
+    assert "could not" not in step["summary"] and "some checks only" not in step["summary"]
+    assert ("bandit-B306", "app/report.py", 4) in {
+        (f["rule"], f["path"], f["line"]) for f in step["findings"]
+    }
+    assert code == 0  # B306 is a warning

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -10,7 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from readyterm.backends import interpreters
 from readyterm.backends.base import ScanContext, ScanResult
+from readyterm.backends.interpreters import Interpreter
 from readyterm.foundation.findings import (
     Finding,
     Severity,
@@ -38,6 +41,10 @@ _SECRET_TESTS = frozenset({"B105", "B106", "B107"})
 _SKIPPED_TESTS = ("B101", "B404", "B603", "B113", "B110", "B112")
 _SEVERITY: dict[str, Severity] = {"HIGH": "blocker", "MEDIUM": "warning", "LOW": "info"}
 _ISSUES_FOUND = 1
+_OVERRIDE = "READYTERM_BANDIT_BIN"
+_OURS = interpreters.OURS
+# bandit's reason for a file its Python cannot parse (newer syntax, or none at all)
+_SYNTAX_ERROR = "syntax error while parsing AST"
 _PY_SUFFIXES = (".py", ".pyw")
 _BESIDE_SEMGREP = 5  # niceness added to bandit's workers when semgrep shares the cores
 _MIN_SHARD = 25  # files; below this a second bandit start-up (~0.2 s) costs more than it saves
@@ -52,40 +59,133 @@ class BanditBackend:
 
     def cache_identity(self, context: ScanContext) -> str | None:
         # The skipped tests and severity mapping are code: readyterm's code identity covers them.
-        return tool_identity("bandit", os.environ)
+        # Which Pythons are installed decides whether a file that needs a newer one parses.
+        tool = tool_identity("bandit", os.environ)
+        if tool is None or os.environ.get(_OVERRIDE):
+            return tool
+        pythons = ",".join(item.path for item in interpreters.installed(os.environ))
+        return f"{tool}|{pythons}"
+
+    def reads(self, path: str) -> bool:
+        return path.endswith(_PY_SUFFIXES)
 
     def scan(self, root: Path, files: list[str], context: ScanContext) -> ScanResult:
-        targets = [name for name in files if name.endswith(_PY_SUFFIXES)]
+        targets = [name for name in files if self.reads(name)]
         if not targets:
             return ScanResult()
         deadline = time.monotonic() + context.config.timeouts.bandit  # for the whole scan
-        jobs = context.jobs or parallel_jobs(context.config.jobs)
-        # bandit is single-threaded: on a machine with several cores, chunks of the files
-        # run side by side, each worker taking the next chunk when done (a few files are not
-        # worth a second start-up).
-        chunks = work_chunks(root, targets, jobs, _MIN_SHARD)
-        batches = [batch for chunk in chunks for batch in argv_batches(chunk)]
-        workers = min(jobs, len(batches))
-        context.progress(
-            f"bandit: scanning {_count(len(targets), 'Python file')}"
-            + (f" in {workers} processes" if workers > 1 else "")
-        )
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            parts = list(
-                pool.map(lambda batch: _scan_batch(root, batch, context, deadline), batches)
+        if os.environ.get(_OVERRIDE) or interpreters.bandit_home() is None:
+            # the user's own bandit (or one readyterm cannot import): run exactly that
+            return _scan_under(None, root, targets, context, deadline)
+        # bandit parses with the Python it runs under: the project's own version when it
+        # declares a newer one than ours and that interpreter is installed.
+        declared = interpreters.declared_version(root)
+        wanted = declared[0] if declared else None
+        python = interpreters.choose(wanted, os.environ) if wanted and wanted > _OURS else None
+        result = _scan_under(python, root, targets, context, deadline)
+        unparsed = sorted(p for p, why in result.incomplete.items() if _SYNTAX_ERROR in why)
+        newer = [
+            item
+            for item in interpreters.installed(os.environ)
+            if item.version > (python.version if python else _OURS)
+        ]
+        if unparsed and newer and result.error is None:
+            context.progress(
+                f"bandit: {_count(len(unparsed), 'file')} did not parse under "
+                f"{_label(python)}; trying {newer[0].label}"
             )
-        result = ScanResult()
-        for part in parts:
-            result.findings += part.findings
-            result.incomplete.update(part.incomplete)
-            result.error = result.error or part.error
+            again = _scan_under(newer[0], root, unparsed, context, deadline)
+            if again.error is None:
+                for name in unparsed:
+                    result.incomplete.pop(name, None)
+                result.findings += again.findings
+                result.incomplete.update(again.incomplete)
+                python = newer[0]
+        # Broken, not merely new: it fails under the version the project declares (or ours,
+        # when that is enough), or under the newest Python installed.
+        broken = (wanted is not None and (python.version if python else _OURS) >= wanted) or (
+            python is not None and not [i for i in newer if i.version > python.version]
+        )
+        for name, why in list(result.incomplete.items()):
+            if _SYNTAX_ERROR not in why:
+                continue
+            if broken:
+                del result.incomplete[name]
+                result.findings.append(_syntax_error(root, name, _label(python)))
+            else:
+                result.incomplete[name] = (
+                    f"{why} under {_label(python)}; {interpreters.install_hint(wanted)}"
+                )
         return result
 
 
-def command(targets: list[str]) -> list[str]:
-    """The bandit command line for targets (also what the benchmarks run "bandit alone")."""
+def _syntax_error(root: Path, name: str, python: str) -> Finding:
+    """A file that does not parse: it fails on import in production, and no check judged it."""
+    line, detail = 1, "invalid syntax"
+    try:
+        ast.parse((root / name).read_bytes(), name)
+    except SyntaxError as exc:
+        line, detail = max(exc.lineno or 1, 1), exc.msg
+    except (OSError, ValueError):
+        pass
+    text = (root / name).read_text("utf-8", errors="replace") if (root / name).is_file() else ""
+    return Finding(
+        rule="python-syntax-error",
+        step=STEP,
+        severity="blocker",
+        path=name,
+        line=line,
+        end_line=line,
+        message=f"{name} does not parse as Python under {python}: {detail} (line {line}).",
+        code=read_lines(text, line, line),
+        why="Code that does not parse fails on import in production, and no check could "
+        "judge this file.",
+        fix="Fix the syntax, or declare the Python the code needs (requires-python in "
+        "pyproject.toml or .python-version) and install it.",
+    )
+
+
+def _label(python: Interpreter | None) -> str:
+    return python.label if python else f"Python {_OURS[0]}.{_OURS[1]} (readyterm's own)"
+
+
+def _scan_under(
+    python: Interpreter | None,
+    root: Path,
+    targets: list[str],
+    context: ScanContext,
+    deadline: float,
+) -> ScanResult:
+    """bandit over targets, under python (None: the bandit installed beside readyterm)."""
+    launcher = interpreters.bandit_command(python) if python else None
+    jobs = context.jobs or parallel_jobs(context.config.jobs)
+    # bandit is single-threaded: on a machine with several cores, chunks of the files
+    # run side by side, each worker taking the next chunk when done (a few files are not
+    # worth a second start-up).
+    chunks = work_chunks(root, targets, jobs, _MIN_SHARD)
+    batches = [batch for chunk in chunks for batch in argv_batches(chunk)]
+    workers = min(jobs, len(batches))
+    context.progress(
+        f"bandit: scanning {_count(len(targets), 'Python file')}"
+        + (f" in {workers} processes" if workers > 1 else "")
+    )
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        parts = list(
+            pool.map(lambda batch: _scan_batch(root, batch, context, deadline, launcher), batches)
+        )
+    result = ScanResult()
+    for part in parts:
+        result.findings += part.findings
+        result.incomplete.update(part.incomplete)
+        result.error = result.error or part.error
+    return result
+
+
+def command(targets: list[str], launcher: list[str] | None = None) -> list[str]:
+    """The bandit command line for targets (also what the benchmarks run "bandit alone");
+    launcher replaces the `bandit` executable (readyterm's bandit under another Python)."""
     return [
-        "bandit",
+        *(launcher or ["bandit"]),
         "--format",
         "json",
         "--quiet",
@@ -101,10 +201,12 @@ def command(targets: list[str]) -> list[str]:
     ]
 
 
-def _scan_batch(root: Path, batch: list[str], context: ScanContext, deadline: float) -> ScanResult:
+def _scan_batch(
+    root: Path, batch: list[str], context: ScanContext, deadline: float, launcher: list[str] | None
+) -> ScanResult:
     result = ScanResult()
     run = run_tool(
-        command(batch),
+        command(batch, launcher),
         timeout=max(deadline - time.monotonic(), 0.1),
         cwd=root,
         cancel=context.cancel,

@@ -65,6 +65,16 @@ class Backend(Protocol):
 
 
 @runtime_checkable
+class ParsingBackend(Backend, Protocol):
+    """A backend that parses source files. A file it reads and does not report incomplete
+    was read: another backend's failure to parse that file leaves the step judged."""
+
+    def reads(self, path: str) -> bool:
+        """Whether this backend parses the file (by its kind, not its content)."""
+        ...
+
+
+@runtime_checkable
 class PerFileBackend(Backend, Protocol):
     """A backend whose findings in a file depend only on that file: its results are cached."""
 

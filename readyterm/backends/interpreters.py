@@ -186,14 +186,19 @@ def choose(wanted: Version | None, env: Mapping[str, str]) -> Interpreter | None
     return fitting[-1] if fitting else None
 
 
-def bandit_command(interpreter: Interpreter) -> list[str] | None:
-    """argv that runs readyterm's bandit under interpreter (append bandit's own arguments);
-    None when readyterm's environment holds no importable bandit."""
+def bandit_home() -> str | None:
+    """The folder holding readyterm's importable copy of bandit, None when there is none."""
     spec = importlib.util.find_spec("bandit")
     if spec is None or not spec.submodule_search_locations:
         return None
-    home = str(Path(next(iter(spec.submodule_search_locations))).parent)
-    return [interpreter.path, "-I", "-c", _BOOTSTRAP, home]
+    return str(Path(next(iter(spec.submodule_search_locations))).parent)
+
+
+def bandit_command(interpreter: Interpreter) -> list[str] | None:
+    """argv that runs readyterm's bandit under interpreter (append bandit's own arguments);
+    None when readyterm's environment holds no importable bandit."""
+    home = bandit_home()
+    return None if home is None else [interpreter.path, "-I", "-c", _BOOTSTRAP, home]
 
 
 def install_hint(wanted: Version | None) -> str:

@@ -18,6 +18,8 @@ from readyterm.foundation.rulepack import RuleMeta, RulePack, rule_yaml_files
 OFFLINE_FLAGS = ("--metrics=off", "--disable-version-check")
 OFFLINE_ENV = {"SEMGREP_ENABLE_VERSION_CHECK": "0", "SEMGREP_SEND_METRICS": "off"}
 _PER_FILE_TIMEOUT = 30
+# The languages of the bundled rules (Python, JavaScript, TypeScript), as semgrep names files.
+_SOURCE_SUFFIXES = (".py", ".pyi", ".pyw", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts")
 # Per-file errors that depend on the machine's load, not on the file: never cached.
 _TRANSIENT_ERROR = re.compile(r"Timeout|OutOfMemory|Memory", re.I)
 
@@ -32,6 +34,9 @@ class SemgrepBackend:
 
     def steps(self, rule_pack: RulePack) -> set[str]:
         return rule_pack.steps()
+
+    def reads(self, path: str) -> bool:
+        return path.endswith(_SOURCE_SUFFIXES)
 
     def cache_identity(self, context: ScanContext) -> str | None:
         tool = tool_identity("semgrep", semgrep_env())

@@ -18,7 +18,7 @@ from importlib import metadata
 from pathlib import Path
 
 from readyterm import __version__
-from readyterm.backends.base import Backend, ScanContext, ScanResult
+from readyterm.backends.base import Backend, ParsingBackend, ScanContext, ScanResult
 from readyterm.backends.registry import registry
 from readyterm.engine.cached_scan import scan_with_cache
 from readyterm.engine.events import Event as Event
@@ -121,7 +121,8 @@ def run_checklist(
                     if step_id in finished or not ready:
                         continue
                     outcomes = [results[n] for n in plan.serving[step_id]]
-                    finished[step_id] = judge_step(step_id, outcomes, prepared)
+                    readers = [_reader(plan.backends[n]) for n in plan.serving[step_id]]
+                    finished[step_id] = judge_step(step_id, outcomes, prepared, readers)
                     finished[step_id].seconds = time.monotonic() - started
                     yield StepFinished(finished[step_id])
         finally:
@@ -186,6 +187,10 @@ def _progress_reporter(
             inbox.put(StepProgress(step_id, message))
 
     return report
+
+
+def _reader(backend: Backend) -> Callable[[str], bool] | None:
+    return backend.reads if isinstance(backend, ParsingBackend) else None
 
 
 def _outcome(future: Future[_Outcome], name: str) -> _Outcome:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,8 +32,12 @@ _INCOMPLETE_LISTED = 5
 
 
 def judge_step(
-    step_id: str, results: list[tuple[ScanResult, set[str] | None]], prepared: Prepared
+    step_id: str,
+    results: list[tuple[ScanResult, set[str] | None]],
+    prepared: Prepared,
+    readers: Sequence[Callable[[str], bool] | None] = (),
 ) -> StepResult:
+    """readers[i] says which files the backend of results[i] parses (None: it parses none)."""
     errors = [r.error for r, _ in results if r.error]
     if errors:
         return StepResult(step_id, "error", "\n".join(errors))
@@ -40,7 +45,10 @@ def judge_step(
     if skipped and len(skipped) == len(results):
         return StepResult(step_id, "skipped", "; ".join(skipped))
     details = next((r.details for r, _ in results if r.details is not None), None)
-    incomplete = {p: why for r, _ in results for p, why in r.incomplete.items()}
+    unread, partly_read = _unreadable([r for r, _ in results], readers)
+    # A file no check could read blocks only when it is part of the change under judgement;
+    # a whole-repository run lists it (a template named .js is no source code) and judges.
+    blocking = unread if prepared.scope.mode == "diff" else {}
     findings: list[Finding] = []
     for result, baseline in results:
         own = with_fingerprints(f for f in result.findings if f.step == step_id)
@@ -58,23 +66,54 @@ def judge_step(
     today = prepared.options.today or dt.datetime.now(dt.UTC).date()
     findings, _applied, _notices = apply_waivers(findings, prepared.waivers, today)
     findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.path, f.line, f.rule))
-    if incomplete:
-        listed = "; ".join(
-            f"{p}: {why}" for p, why in sorted(incomplete.items())[:_INCOMPLETE_LISTED]
-        )
-        more = len(incomplete) - _INCOMPLETE_LISTED
+    if blocking:
         return StepResult(
             step_id,
             "error",
-            f"the scan is incomplete: {len(incomplete)} file(s) could not be scanned ({listed}"
-            + (f"; and {more} more" if more > 0 else "")
-            + "). Fix them, or add them to `exclude` in .readyterm.yaml if they are not meant "
-            "to be parsed.",
+            f"the scan is incomplete: {len(blocking)} changed file(s) could not be scanned "
+            f"({_listed(blocking)}). Fix them, or add them to `exclude` in .readyterm.yaml if "
+            "they are not meant to be parsed.",
             findings,
         )
     outcome = _outcome(step_id, findings, prepared.options.strict)
     outcome.details = details
+    if unread:
+        outcome.summary += (
+            f"; {len(unread)} file(s) no check could read, not blocking outside a change "
+            f"({_listed(unread)})"
+        )
+    if partly_read:
+        outcome.summary += (
+            f"; {len(partly_read)} file(s) read by some checks only, the others failed on "
+            f"them ({_listed(partly_read)})"
+        )
     return outcome
+
+
+def _unreadable(
+    results: list[ScanResult], readers: Sequence[Callable[[str], bool] | None]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Files no backend of the step could read, and files some backends read and some did
+    not (bandit under a Python too old for the code, while semgrep parsed it)."""
+    failures: dict[str, list[str]] = {}
+    for result in results:
+        for path, why in result.incomplete.items():
+            failures.setdefault(path, []).append(why)
+    unread: dict[str, str] = {}
+    partly_read: dict[str, str] = {}
+    for path, whys in failures.items():
+        read_by_another = any(
+            reads is not None and reads(path) and path not in result.incomplete
+            for result, reads in zip(results, readers, strict=False)
+        )
+        (partly_read if read_by_another else unread)[path] = "; ".join(whys)
+    return unread, partly_read
+
+
+def _listed(files: dict[str, str]) -> str:
+    shown = "; ".join(f"{p}: {why}" for p, why in sorted(files.items())[:_INCOMPLETE_LISTED])
+    more = len(files) - _INCOMPLETE_LISTED
+    return shown + (f"; and {more} more" if more > 0 else "")
 
 
 def _drop_overlaps(findings: list[Finding]) -> list[Finding]:
