@@ -37,8 +37,10 @@ _NAMED_SECRET = re.compile(r"hardcoded password: '(.+)'\s*$", re.I)
 _SECRET_TESTS = frozenset({"B105", "B106", "B107"})
 # Noise for web services (asserts in tests, importing subprocess, subprocess without a shell),
 # and checks our own rules make more precisely in the step they belong to: requests without
-# a timeout (error-handling), try/except/pass and /continue (logging).
-_SKIPPED_TESTS = ("B101", "B404", "B603", "B113", "B110", "B112")
+# a timeout (error-handling), try/except/pass and /continue (logging), SQL built from strings
+# (input-validation's taint rule flags request data reaching the query; B608 also flags
+# constant f-strings and parameterised queries: 20 of its 23 OWASP sqli false positives).
+_SKIPPED_TESTS = ("B101", "B404", "B603", "B113", "B110", "B112", "B608")
 _SEVERITY: dict[str, Severity] = {"HIGH": "blocker", "MEDIUM": "warning", "LOW": "info"}
 _ISSUES_FOUND = 1
 _OVERRIDE = "READYTERM_BANDIT_BIN"
