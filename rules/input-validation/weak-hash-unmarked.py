@@ -48,3 +48,8 @@ def store_password(password):
 def make_api_token(user):
     # ok: weak-hash-unmarked
     return hashlib.sha1(str(user.id).encode()).hexdigest()
+
+
+def legacy_digest(data):
+    # ruleid: weak-hash-unmarked
+    return hashlib.new("md4", data).hexdigest()
