@@ -1,4 +1,5 @@
 import hashlib
+import os
 from hashlib import md5, sha1
 
 
@@ -53,3 +54,9 @@ def make_api_token(user):
 def legacy_digest(data):
     # ruleid: weak-hash-unmarked
     return hashlib.new("md4", data).hexdigest()
+
+
+def new_salt():
+    # only the size is read
+    # ok: weak-hash-unmarked
+    return os.urandom(sha1().digest_size)
