@@ -41,3 +41,8 @@ const redacted = "postgres://orders:***@db.internal/orders";
 const local = process.env.DATABASE_URL || "postgres://postgres:postgres@localhost:5432/orders";
 // ok: connection-string-password-js
 const help = "Set DATABASE_URL, e.g. postgres://user:secret@host/db";
+
+// ruleid: connection-string-password-js
+const withHost = `postgres://orders:Qm7rT2vw@${process.env.DB_HOST}:5432/orders`;
+// ok: connection-string-password-js
+const withHostOk = `postgres://orders:${process.env.DB_PASSWORD}@${process.env.DB_HOST}:5432/orders`;

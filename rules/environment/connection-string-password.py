@@ -65,3 +65,11 @@ MONGO_TEMPLATE = "mongodb://${MONGO_USER}:${MONGO_PASSWORD}@mongo:27017/shop"
 REDACTED = "postgresql://orders:***@db.internal/orders"
 # ok: connection-string-password
 SENTRY_LIKE = "https://examplePublicKey@o0.ingest.sentry.io/0"
+
+DB_HOST = os.environ["DB_HOST"]
+# ruleid: connection-string-password
+ENGINE_URL = f"postgresql+psycopg://orders:Qm7rT2vw@{DB_HOST}:5432/orders"
+# ok: connection-string-password
+ENGINE_URL_OK = f"postgresql+psycopg://orders:{os.environ['DB_PASSWORD']}@{DB_HOST}:5432/orders"
+# ok: connection-string-password
+ENGINE_URL_USER_ONLY = f"postgresql://orders@{DB_HOST}/orders"
