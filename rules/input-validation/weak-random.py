@@ -112,3 +112,13 @@ from random import randint
 def pin_code():
     # ruleid: weak-random
     return str(randint(0, 9999)).zfill(4)
+
+
+def invite_user(user, response):
+    chars = string.ascii_letters + string.digits
+    # ruleid: weak-random
+    user.set_password("".join(random.sample(chars, 12)))
+    # ruleid: weak-random
+    response.headers["X-CSRF-Token"] = "%x" % random.getrandbits(64)
+    # ok: weak-random
+    response.headers["X-Request-Jitter"] = str(random.random())
