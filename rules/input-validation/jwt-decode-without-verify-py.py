@@ -81,3 +81,9 @@ def trust_after_parse(token, parse_json):
     # ruleid: jwt-decode-without-verify-py
     claims = jwt.decode(token, options={"verify_signature": False})
     return parse_json(claims)
+
+
+def header_and_claims(token):
+    # ruleid: jwt-decode-without-verify-py
+    full = jwt.decode_complete(token, options={"verify_signature": False})
+    return full["payload"]["sub"]
