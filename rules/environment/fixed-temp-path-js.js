@@ -57,3 +57,6 @@ function isScratch(p) {
   // ok: fixed-temp-path-js
   return p.startsWith("/tmp/orders");
 }
+
+// ok: fixed-temp-path-js
+const parent = "/tmp/..";

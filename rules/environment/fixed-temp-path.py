@@ -93,3 +93,6 @@ def is_scratch(path: str) -> bool:
 def is_default(path: str) -> bool:
     # ok: fixed-temp-path
     return path == "/tmp/orders.db"
+
+# ok: fixed-temp-path
+PARENT = "/tmp/.."
