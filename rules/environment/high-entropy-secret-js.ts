@@ -64,3 +64,13 @@ const apiKey = "Zx9LmQ2pR7vT4wYb8nK3sD6fH1jG5cA0";
 const negotiate = { headers: { Authorization: "Negotiate" } };
 // ok: high-entropy-secret-js
 const placeholderKeyProd = "your-api-key-goes-here-1234567";
+
+// ok: high-entropy-secret-js
+export function lookup(token = "access_token_for_2024_v2") {
+  return token;
+}
+
+// ok: high-entropy-secret-js
+export function stub(apiKey = "test-api-key-1234567890") {
+  return apiKey;
+}
