@@ -7,7 +7,9 @@ through the CLI, and never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -200,6 +202,58 @@ def test_a_config_file_that_is_not_utf8_names_the_file(tmp_path: Path) -> None:
     (tmp_path / CONFIG_FILE).write_bytes(b"base: caf\xe9\n")
     message = config_error(tmp_path)
     assert message.startswith(CONFIG_FILE + ": cannot be read")
+
+
+def _make_fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _make_dir(path: Path) -> None:
+    path.mkdir()
+
+
+def _make_dangling_link(path: Path) -> None:
+    path.symlink_to(path.parent / "nowhere.yaml")
+
+
+def _make_huge(path: Path) -> None:
+    path.write_text("base: main\n" + "# padding\n" * 500_000)
+
+
+@pytest.mark.parametrize(
+    ("make", "needle"),
+    [
+        (_make_dir, "a directory, not a regular file"),
+        (_make_fifo, "a FIFO (named pipe), not a regular file"),
+        (_make_dangling_link, "a symlink to nothing"),
+        (_make_huge, "bytes allowed"),
+    ],
+    ids=["directory", "fifo", "dangling-symlink", "huge"],
+)
+def test_a_config_path_that_is_no_small_regular_file_is_exit_2(
+    repo: GitRepo, make: Callable[[Path], None], needle: str
+) -> None:
+    """Never the defaults in silence, never a read that blocks on a FIFO."""
+    make(repo.path / CONFIG_FILE)
+    done = ci(repo.path)
+    assert_usage_error(done, CONFIG_FILE, "cannot be read", needle)
+    assert len(done.stderr.strip().splitlines()) <= 2  # the error and at most a hint
+
+
+def test_a_yaml_alias_bomb_is_refused_before_it_expands(tmp_path: Path) -> None:
+    levels = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 12)]
+    (tmp_path / CONFIG_FILE).write_text("\n".join(levels) + "\nbase: *a11\n")
+    assert "alias bomb" in config_error(tmp_path)
+
+
+@pytest.mark.parametrize("name", [".readyterm/waivers.yaml", ".readyterm/attestations.yaml"])
+def test_a_decisions_file_that_is_a_directory_is_exit_2(repo: GitRepo, name: str) -> None:
+    (repo.path / name).mkdir(parents=True)
+    done = ci(repo.path)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert name.split("/")[-1] in done.stderr and "a directory" in done.stderr
 
 
 # --- pyproject.toml --------------------------------------------------------------------

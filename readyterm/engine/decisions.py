@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from readyterm.foundation import userfiles
 from readyterm.foundation.atomic import write_text_atomic
 from readyterm.foundation.errors import RecordError
 from readyterm.foundation.findings import Finding, Waiver
@@ -148,10 +149,12 @@ class AttestationsFile(_Strict):
 
 def _load(root: Path, name: str, model: type[BaseModel]) -> Any:
     path = root / name
-    if not path.is_file():
+    if not userfiles.exists(path):
         return model()
     try:
-        data = yaml.safe_load(path.read_text("utf-8")) or {}
+        text = userfiles.read_text(path)
+        userfiles.check_aliases(text)
+        data = yaml.safe_load(text) or {}
         return model.model_validate(data)
     except yaml.YAMLError as exc:
         raise RecordError(f"{name}: not valid YAML: {exc}") from None

@@ -18,6 +18,7 @@ import jsonschema
 import yaml
 
 from readyterm.engine.result import RunResult
+from readyterm.foundation import userfiles
 from readyterm.foundation.atomic import create_text_atomic
 from readyterm.foundation.errors import RecordError
 from readyterm.foundation.paths import RECORDS_DIR
@@ -148,7 +149,9 @@ def load_records(root: Path) -> list[StoredRecord]:
     records = []
     for path in sorted(folder.glob("*.yaml"), reverse=True) if folder.is_dir() else []:
         try:
-            data = _load_yaml(path.read_text("utf-8"))
+            text = userfiles.read_text(path)
+            userfiles.check_aliases(text)
+            data = _load_yaml(text)
         except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
             raise RecordError(f"{path.relative_to(root)}: cannot be read: {exc}") from None
         _validate(data, str(path.relative_to(root)))

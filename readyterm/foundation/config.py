@@ -15,6 +15,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from readyterm.foundation import userfiles
 from readyterm.foundation.errors import ConfigError
 from readyterm.foundation.gitcmd import DEFAULT_GIT_TIMEOUT
 from readyterm.foundation.steps import STEP_IDS
@@ -144,7 +145,7 @@ def load_config(root: Path, environ: Mapping[str, str] | None = None) -> tuple[C
     source = "defaults"
     yaml_path = root / CONFIG_FILE
     pyproject = root / "pyproject.toml"
-    if yaml_path.is_file():
+    if userfiles.exists(yaml_path):  # a directory or FIFO there is an error, not "no config"
         data = _read_yaml(yaml_path)
         source = CONFIG_FILE
     elif pyproject.is_file():
@@ -195,7 +196,8 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = userfiles.read_text(path)
+        userfiles.check_aliases(text)
         loaded = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader: no arbitrary objects
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path.name}: not valid YAML: {exc}") from None
