@@ -490,39 +490,41 @@ def _context() -> ScanContext:
     return ScanContext(config=Config(), rule_pack=RulePack((), {}, "test"))
 
 
-SHELL_INJECTION = (
-    "import subprocess\n\n\ndef run(command):\n    subprocess.call(command, shell=True)\n"
+#: A high-severity bandit finding (B501) on line 5; shell=True and pickle are left to
+#: readyterm's taint rules, so they make no sample.
+TLS_OFF = (
+    "import requests\n\n\ndef fetch(url):\n    return requests.get(url, verify=False, timeout=5)\n"
 )
 
 
 def test_bandit_finding_issues_is_not_an_error(repo: GitRepo) -> None:
     """Real bandit exits 1 when it finds issues; that is a result, not a failure."""
-    repo.write("app/shell.py", SHELL_INJECTION)
-    result = BanditBackend().scan(repo.path, ["app/shell.py"], _context())
+    repo.write("app/fetch.py", TLS_OFF)
+    result = BanditBackend().scan(repo.path, ["app/fetch.py"], _context())
     assert result.error is None
     assert result.incomplete == {}
     assert [(f.rule, f.path, f.line) for f in result.findings] == [
-        ("bandit-B602", "app/shell.py", 5)
+        ("bandit-B501", "app/fetch.py", 5)
     ]
 
 
 @pytest.mark.slow
 def test_bandit_issues_fail_the_step_through_the_cli(repo: GitRepo) -> None:
-    repo.write("app/shell.py", SHELL_INJECTION)
+    repo.write("app/fetch.py", TLS_OFF)
     repo.commit("shell")
     done = ci(repo, "--steps", "input-validation")
     assert done.returncode == 1, done.stderr
     no_traceback(done)
     step = steps_of(done)["input-validation"]
     assert step["status"] == "fail"
-    assert any(f["path"] == "app/shell.py" and f["line"] == 5 for f in step["findings"])
+    assert any(f["path"] == "app/fetch.py" and f["line"] == 5 for f in step["findings"])
 
 
 def test_bandit_scans_files_its_default_excludes_would_skip(repo: GitRepo) -> None:
     """bandit's default excludes match substrings (".git" in ".github", "CVS" ...)."""
     names = [".github/scripts/deploy.py", "app/CVS_export.py", "tools/.tox_helpers.py"]
     for name in names:
-        repo.write(name, SHELL_INJECTION)
+        repo.write(name, TLS_OFF)
     result = BanditBackend().scan(repo.path, names, _context())
     assert result.error is None
     assert result.incomplete == {}
@@ -531,10 +533,10 @@ def test_bandit_scans_files_its_default_excludes_would_skip(repo: GitRepo) -> No
 
 def test_a_nosec_comment_does_not_hide_a_bandit_finding(repo: GitRepo) -> None:
     """The only inline suppression is readyterm's own, which must give a reason."""
-    repo.write("app/shell.py", SHELL_INJECTION.replace("shell=True)", "shell=True)  # nosec"))
-    result = BanditBackend().scan(repo.path, ["app/shell.py"], _context())
+    repo.write("app/fetch.py", TLS_OFF.replace("timeout=5)", "timeout=5)  # nosec"))
+    result = BanditBackend().scan(repo.path, ["app/fetch.py"], _context())
     assert result.error is None
-    assert [f.rule for f in result.findings] == ["bandit-B602"]
+    assert [f.rule for f in result.findings] == ["bandit-B501"]
 
 
 @pytest.mark.slow

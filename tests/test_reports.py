@@ -142,7 +142,10 @@ def test_sarif_validates_against_the_oasis_schema_and_keeps_suppressions() -> No
     assert by_rule["localhost-url"]["partialFingerprints"] == {
         "readyterm/v1": "f00dfeedcafe00000001"
     }
-    assert "region" not in by_rule["attestation-missing"]["locations"][0]["physicalLocation"]
+    project_level = by_rule["attestation-missing"]["locations"][0]["physicalLocation"]
+    assert project_level["region"] == {"startLine": 1, "endLine": 1}
+    odd_name = by_rule["subprocess-without-timeout"]["locations"][0]["physicalLocation"]
+    assert odd_name["artifactLocation"]["uri"] == "app/jobs%2C%20%22odd%22.py"
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
     assert "external/cwe/cwe-547" in rules["localhost-url"]["properties"]["tags"]
     assert not any("cwe" in tag for tag in rules["debug-enabled"]["properties"]["tags"])

@@ -203,18 +203,29 @@ def _redact_shared_secrets(
     return result
 
 
+#: Where a missing answer is pinned when the attestations file does not exist yet: code
+#: scanning (GitHub's SARIF ingestion) needs every result in a file of the repository.
+_PROJECT_FILES = (ATTESTATIONS_FILE, ".readyterm.yaml", "pyproject.toml", "package.json")
+
+
+def _project_anchor(root: Path) -> str | None:
+    names = [*_PROJECT_FILES, *sorted(p.name for p in root.glob("README*") if p.is_file())]
+    return next((name for name in names if (root / name).is_file()), None)
+
+
 def _missing_attestations(step_id: str, prepared: Prepared) -> list[Finding]:
     step = STEPS_BY_ID[step_id]
     answered = {(a.step, a.question) for a in prepared.attestations}
     required = prepared.config.step(step_id).attestation_required
+    anchor = _project_anchor(prepared.scope.root)
     return [
         Finding(
             rule="attestation-missing",
             step=step_id,
             severity="blocker" if required else "warning",
-            path=ATTESTATIONS_FILE,
-            line=0,
-            end_line=0,
+            path=anchor or ATTESTATIONS_FILE,
+            line=1 if anchor else 0,
+            end_line=1 if anchor else 0,
             message=f"not attested: {question.text}",
             why="No tool can tell this; a deploy nobody can watch is found broken by users.",
             fix=f"readyterm attest {step_id} --answer {question.id}='...'",

@@ -7,6 +7,7 @@ scanning UI shows them as dismissed with the justification instead of losing the
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 from typing import Any
 
 from readyterm import __version__
@@ -85,12 +86,14 @@ def _cwe_tags(cwe: tuple[str, ...]) -> list[str]:
 
 
 def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
-    location: dict[str, Any] = {"artifactLocation": {"uri": finding.path}}
-    if finding.line >= 1:
-        location["region"] = {
-            "startLine": finding.line,
-            "endLine": max(finding.end_line, finding.line),
-        }
+    # A URI reference (RFC 3986): spaces, quotes and commas in a file name are %-encoded.
+    location: dict[str, Any] = {"artifactLocation": {"uri": quote(finding.path)}}
+    # Code scanning rejects a result without a region; a project-level finding (line 0)
+    # points at the top of the file it names.
+    location["region"] = {
+        "startLine": max(finding.line, 1),
+        "endLine": max(finding.end_line, finding.line, 1),
+    }
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
