@@ -7,8 +7,8 @@ scanning UI shows them as dismissed with the justification instead of losing the
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 from typing import Any
+from urllib.parse import quote
 
 from readyterm import __version__
 from readyterm.engine.result import RunResult
