@@ -6,11 +6,13 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import jsonschema
 import pytest
@@ -340,3 +342,61 @@ def test_the_pre_commit_hook_runs_for_real(repo: GitRepo, tmp_path: Path) -> Non
     output = done.stdout + done.stderr
     assert done.returncode == 1, output[-3000:]
     assert "localhost-url" in output and "NOT READY" in output, output[-3000:]
+
+
+def _sarif_validator() -> list[str] | None:
+    npx = shutil.which("npx")
+    if npx is None:
+        if os.environ.get("CI"):
+            pytest.fail("npx is missing: .ci/run installs Node.js for the SARIF validator")
+        return None
+    return [npx, "-y", "@microsoft/sarif-multitool@5.7.0", "validate"]
+
+
+@pytest.mark.slow
+def test_a_real_sarif_passes_githubs_ingestion_rules(repo: GitRepo, tmp_path: Path) -> None:
+    """GitHub code scanning rejects results without a region in a file of the repository
+    (GH1001-GH1007); the SARIF SDK's validator runs those rules and SARIF's own."""
+    validator = _sarif_validator()
+    if validator is None:
+        pytest.skip("npx (Node.js) is not installed")
+    repo.write(
+        "app/odd name, x.py",
+        'import requests\nAPI = "http://localhost:8000/api"\n\n\ndef get(u):\n'
+        "    return requests.get(API + u, verify=False)\n",
+    )
+    repo.commit("odd")
+    done = run_cli("--ci", str(repo.path), "--no-staging", "--format", "sarif")
+    assert done.returncode == 1, done.stderr
+    log = tmp_path / "result.sarif"
+    log.write_text(done.stdout)
+    document = json.loads(done.stdout)
+    for result in document["runs"][0]["results"]:
+        location = result["locations"][0]["physicalLocation"]
+        uri = location["artifactLocation"]["uri"]
+        assert (repo.path / unquote(uri)).is_file(), uri  # every result in a real file
+        assert location["region"]["startLine"] >= 1
+    report = tmp_path / "validation.sarif"
+    checked = subprocess.run(
+        [
+            *validator,
+            str(log),
+            "--rule-kind",
+            '"Gh;Sarif"',  # npx hands the arguments to a shell: quoted for it
+            "--output",
+            str(report),
+            "--log",
+            "ForceOverwrite",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    problems = [
+        (r["ruleId"], r.get("message", {}).get("text", r.get("message")))
+        for r in json.loads(report.read_text())["runs"][0].get("results", [])
+        if r.get("level", "warning") in ("error", "warning")
+    ]
+    assert problems == []

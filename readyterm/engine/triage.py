@@ -208,16 +208,17 @@ def _redact_shared_secrets(
 _PROJECT_FILES = (ATTESTATIONS_FILE, ".readyterm.yaml", "pyproject.toml", "package.json")
 
 
-def _project_anchor(root: Path) -> str | None:
+def _project_anchor(root: Path, judged: list[str]) -> str | None:
+    """The file a project-level finding points at: a project file, else the first judged."""
     names = [*_PROJECT_FILES, *sorted(p.name for p in root.glob("README*") if p.is_file())]
-    return next((name for name in names if (root / name).is_file()), None)
+    return next((name for name in [*names, *sorted(judged)] if (root / name).is_file()), None)
 
 
 def _missing_attestations(step_id: str, prepared: Prepared) -> list[Finding]:
     step = STEPS_BY_ID[step_id]
     answered = {(a.step, a.question) for a in prepared.attestations}
     required = prepared.config.step(step_id).attestation_required
-    anchor = _project_anchor(prepared.scope.root)
+    anchor = _project_anchor(prepared.scope.root, prepared.scope.files)
     return [
         Finding(
             rule="attestation-missing",
