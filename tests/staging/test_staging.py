@@ -133,9 +133,17 @@ def test_an_app_that_ignores_sigterm_has_to_be_killed(tmp_path: Path) -> None:
         tmp_path / "app", start="#!/bin/sh\nexec /bin/httpd -f -p 8080 -h /www\n", config=QUIET
     )
     code, step, _ = staging(app)
-    assert "staging-killed-on-stop" in rules(step)
+    [killed] = [f for f in step["findings"] if f["rule"] == "staging-killed-on-stop"]
+    assert killed["severity"] == "blocker"
+    assert "exec form" in killed["fix"] and "--init" in killed["fix"]
     assert probes(step)["stop"] == "fail"
-    assert code == 0  # a warning: shown, not blocking
+    assert step["status"] == "fail" and code == 1  # dropping in-flight requests blocks
+    # a team that accepts it says so in the config
+    accepted = QUIET + "steps:\n  staging:\n    severity: {staging-killed-on-stop: warning}\n"
+    (app / ".readyterm.yaml").write_text(accepted)
+    code, step, _ = staging(app)
+    assert "staging-killed-on-stop" in rules(step)
+    assert step["status"] == "pass" and code == 0
 
 
 def test_a_smoke_path_that_fails_under_the_burst_blocks(tmp_path: Path) -> None:

@@ -391,13 +391,21 @@ class Smoke:
         grace = self.config.grace_period
         if killed:
             self.probe("stop", "fail", f"ignored SIGTERM; killed after {grace:g} s")
+            # A blocker by default: every deploy would drop in-flight requests. A team that
+            # accepts it sets steps.staging.severity.staging-killed-on-stop in the config.
             self.finding(
                 "staging-killed-on-stop",
-                "warning",
-                f"the container ignored SIGTERM and was killed after {grace:g} s",
-                "Deploys and scale-downs cut in-flight requests and skip clean-up.",
-                "Handle SIGTERM (or run the server as PID 1 that does, e.g. with "
-                "`exec`, or `docker run --init`).",
+                "blocker",
+                f"the container ignored SIGTERM and was killed after {grace:g} s: every "
+                "deploy and scale-down drops the requests it is serving",
+                "Orchestrators send SIGTERM, wait the grace period, then SIGKILL: in-flight "
+                "requests fail, transactions and queue messages are cut half-way, nothing "
+                "is flushed.",
+                "Use the exec form `CMD [\"gunicorn\", ...]` (a shell-form CMD runs a shell "
+                "as PID 1 that does not forward the signal), `exec` the server from a start "
+                "script, handle SIGTERM in the app (finish in-flight work, then exit 0), or "
+                "run with an init (`docker run --init`, tini as ENTRYPOINT, "
+                "`init: true` in compose).",
             )
         elif code not in (0, None):
             self.probe("stop", "warn", f"exited with code {code} after {seconds:.1f} s")
