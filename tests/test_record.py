@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import yaml
 from readyterm import __version__
 from readyterm.engine.record import build_record, load_records, record_schema, write_record
 from readyterm.engine.result import RunResult, ScopeSummary, StepResult
+from readyterm.engine.seal import seal
 from readyterm.engine.verify import verify
 from readyterm.foundation.config import Config
 from readyterm.foundation.errors import RecordError
@@ -208,15 +210,19 @@ def test_the_record_holds_unresolved_findings_waivers_and_attestations(
 
 
 def test_writing_the_same_run_twice_differs_only_in_created(web: GitRepo) -> None:
+    """...and in the seal's digest of it."""
     first, _ = write(web)
     second, _ = write(web)
     assert first != second
     one, two = load(first), load(second)
-    one.pop("created"), two.pop("created")
+    for record in (one, two):
+        record.pop("created"), record["seal"]["fields"].pop("created")
     assert one == two
-    lines_one = [x for x in first.read_text().splitlines() if not x.startswith("created:")]
-    lines_two = [x for x in second.read_text().splitlines() if not x.startswith("created:")]
-    assert lines_one == lines_two
+
+    def lines(path: Path) -> list[str]:
+        return [x for x in path.read_text().splitlines() if not x.lstrip().startswith("created:")]
+
+    assert lines(first) == lines(second)
 
 
 def test_records_of_two_branches_merge_without_conflict(web: GitRepo) -> None:
@@ -377,7 +383,7 @@ def test_verify_fails_once_a_waiver_in_the_record_expired(
 
 
 @pytest.mark.parametrize("quoted", [True, False], ids=["quoted", "unquoted"])
-def test_verify_a_hand_edited_past_expiry_still_validates_and_fails(
+def test_verify_a_hand_edited_expiry_still_validates_and_is_caught(
     with_waiver: tuple[GitRepo, Path], quoted: bool
 ) -> None:
     repo, path = with_waiver
@@ -394,8 +400,82 @@ def test_verify_a_hand_edited_past_expiry_still_validates_and_fails(
     assert stored.data["waivers"][0]["expires"] == date
     done = verify_cli(repo)
     assert done.returncode == 1, done.stdout + done.stderr
-    assert done.stdout.startswith("expired:")
-    assert date in done.stdout
+    assert done.stdout.startswith("tampered:")
+    assert "waivers.0 no longer match(es) its seal" in done.stdout
+
+
+def _resealed(path: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+    """Edit a record and seal it again, as someone who read the source would."""
+    data = load(path)
+    edit(data)
+    data.pop("seal")
+    data["seal"] = seal(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+
+
+def _fail_monitoring(data: dict[str, Any]) -> None:
+    data["verdict"] = "not-ready"
+    [step] = [s for s in data["steps"] if s["id"] == "monitoring"]
+    step["status"] = "fail"
+
+
+TAMPERING = {
+    "verdict-ready": (
+        lambda text: text.replace("verdict: not-ready", "verdict: ready"),
+        "verdict no longer match(es) its seal",
+    ),
+    "finding-deleted": (
+        lambda text: re.sub(
+            r"(?ms)^  findings:\n  - .*?(?=^- id:)",
+            "  findings: []\n",
+            text,
+            count=1,
+        ),
+        "steps.",
+    ),
+    "seal-removed": (lambda text: text.split("\nseal:")[0] + "\n", "it has no seal"),
+    "scope-digest": (
+        lambda text: re.sub(r"digest: sha256:[0-9a-f]{8}", "digest: sha256:00000000", text),
+        "scope no longer match(es) its seal",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TAMPERING))
+def test_verify_names_the_field_a_hand_edit_changed(web: GitRepo, case: str) -> None:
+    web.write("app/settings.py", 'API = "http://localhost:8000"\n')
+    web.commit("a blocker")
+    path, result = write(web, steps=f"environment,{FAST_STEPS}")
+    assert result["verdict"] == "not-ready"
+    edit, needle = TAMPERING[case]
+    text = path.read_text("utf-8")
+    edited = edit(text)
+    assert edited != text
+    path.write_text(edited, "utf-8")
+    load_records(web.path)  # still a valid record: only the seal tells
+    code, data = verify_json(web)
+    if case == "scope-digest":  # no longer matches the code: stale before it is judged
+        assert code == 1 and data["outcome"] == "stale"
+        return
+    assert code == 1, data
+    assert data["outcome"] == "tampered"
+    assert needle in data["message"]
+
+
+def test_verify_recomputes_the_verdict_of_a_resealed_record(web: GitRepo) -> None:
+    web.write("app/settings.py", 'API = "http://localhost:8000"\n')
+    web.commit("a blocker")
+    path, _ = write(web, steps=f"environment,{FAST_STEPS}")
+
+    def claim_ready(data: dict[str, Any]) -> None:
+        data["verdict"] = "ready"
+        for step in data["steps"]:
+            step["status"] = "pass" if step["status"] == "fail" else step["status"]
+
+    _resealed(path, claim_ready)
+    code, data = verify_json(web)
+    assert code == 1 and data["outcome"] == "tampered"
+    assert "steps.environment.status is pass with 1 open blocker(s)" in data["message"]
 
 
 CORRUPT = {
@@ -445,7 +525,8 @@ def test_verify_another_record_does_not_make_the_scope_stale(web: GitRepo) -> No
 def test_verify_of_two_records_in_one_second_takes_the_later(web: GitRepo) -> None:
     path, _ = write(web)
     later = path.with_name(path.name.replace(".yaml", "-2.yaml"))
-    later.write_text(path.read_text("utf-8").replace("verdict: ready", "verdict: not-ready"))
+    later.write_text(path.read_text("utf-8"), "utf-8")
+    _resealed(later, _fail_monitoring)
     code, data = verify_json(web)
     assert code == 1 and data["outcome"] == "not-ready"
     assert data["record"] == f"{RECORDS}/{later.name}"

@@ -18,6 +18,7 @@ import jsonschema
 import yaml
 
 from readyterm.engine.result import RunResult
+from readyterm.engine.seal import seal
 from readyterm.foundation import userfiles
 from readyterm.foundation.atomic import create_text_atomic
 from readyterm.foundation.errors import RecordError
@@ -35,6 +36,12 @@ def record_schema() -> dict[str, Any]:
 
 
 def build_record(result: RunResult, now: dt.datetime) -> dict[str, Any]:
+    record = _attested(result, now)
+    record["seal"] = seal(record)  # verify names any field edited after this
+    return record
+
+
+def _attested(result: RunResult, now: dt.datetime) -> dict[str, Any]:
     scope = result.scope
     return {
         "schema": RECORD_SCHEMA,

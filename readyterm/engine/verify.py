@@ -9,11 +9,12 @@ from typing import Any, Literal
 
 from readyterm.engine.record import StoredRecord, load_records
 from readyterm.engine.scope import Scope, resolve_scope
+from readyterm.engine.seal import broken_fields, inconsistencies
 from readyterm.foundation.config import Config
 from readyterm.foundation.errors import ExitCode, ScopeError
 from readyterm.foundation.paths import RECORDS_DIR
 
-Outcome = Literal["fresh", "stale", "expired", "not-ready", "missing"]
+Outcome = Literal["fresh", "stale", "expired", "not-ready", "tampered", "missing"]
 
 
 @dataclass
@@ -112,6 +113,30 @@ def _current_scope(path: Path, config: Config, stored: StoredRecord) -> Scope | 
 def _judge(root: Path, stored: StoredRecord, today: dt.date) -> Verification:
     name = _relative(root, stored)
     data = stored.data
+    edited = broken_fields(data)
+    if edited:
+        return Verification(
+            "tampered",
+            f"{name} was edited after readyterm wrote it: "
+            + (
+                "it has no seal (written before records were sealed, or the seal was removed)"
+                if edited == ["seal"]
+                else f"{', '.join(edited)} no longer match(es) its seal"
+            ),
+            record=name,
+            details=[
+                "a record is evidence: re-run `readyterm --ci --write-record` and commit the "
+                "new record instead of editing one",
+            ],
+        )
+    inconsistent = inconsistencies(data)
+    if inconsistent:
+        return Verification(
+            "tampered",
+            f"{name} contradicts itself: {'; '.join(inconsistent)}",
+            record=name,
+            details=["re-run `readyterm --ci --write-record` and commit the new record"],
+        )
     expired = [w for w in data["waivers"] if dt.date.fromisoformat(w["expires"]) < today]
     if expired:
         return Verification(
