@@ -24,7 +24,7 @@ from readyterm.foundation.atomic import write_text_atomic
 from readyterm.foundation.errors import RecordError
 from readyterm.foundation.findings import Finding, Waiver
 from readyterm.foundation.findings import fingerprint as make_fingerprint
-from readyterm.foundation.paths import ATTESTATIONS_FILE, WAIVERS_FILE
+from readyterm.foundation.paths import ATTESTATIONS_FILE, WAIVERS_FILE, in_repository
 from readyterm.foundation.steps import STEP_IDS
 
 MAX_WAIVER_DAYS = 90
@@ -197,7 +197,11 @@ def add_attestation(root: Path, entry: Attestation) -> None:
 
 def _save(root: Path, name: str, model: BaseModel) -> None:
     data = model.model_dump(mode="json", exclude_none=True)
-    write_text_atomic(root / name, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    try:
+        path = in_repository(root, name)
+        write_text_atomic(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    except OSError as exc:
+        raise RecordError(f"cannot write {name}: {exc.strerror or exc}") from None
 
 
 def apply_inline(findings: list[Finding], texts: dict[str, list[str]]) -> list[Finding]:

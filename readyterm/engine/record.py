@@ -22,7 +22,7 @@ from readyterm.engine.seal import seal
 from readyterm.foundation import userfiles
 from readyterm.foundation.atomic import create_text_atomic
 from readyterm.foundation.errors import RecordError
-from readyterm.foundation.paths import RECORDS_DIR
+from readyterm.foundation.paths import RECORDS_DIR, in_repository
 
 RECORD_SCHEMA = "readyterm.record/1"
 _SUFFIXED = re.compile(r"\d{8}T\d{6}Z-[0-9a-z]+-(\d+)\.yaml")
@@ -99,7 +99,10 @@ def write_record(root: Path, result: RunResult, now: dt.datetime | None = None) 
     _validate(record, "the new record")
     text = yaml.safe_dump(record, sort_keys=False, allow_unicode=True, width=100)
     stem = f"{now.strftime('%Y%m%dT%H%M%SZ')}-{(result.scope.head or 'nocommit')[:12]}"
-    folder = root / RECORDS_DIR
+    try:
+        folder = in_repository(root, RECORDS_DIR)
+    except OSError as exc:
+        raise RecordError(str(exc)) from None
     for attempt in range(_MAX_NAME_ATTEMPTS):
         path = folder / (f"{stem}.yaml" if attempt == 0 else f"{stem}-{attempt + 1}.yaml")
         try:
