@@ -38,6 +38,7 @@ rules-test: $(STAMP)
 # 10k-file repo and the TUI.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/perf.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/detection.py $(DETECTION_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache dist build
