@@ -401,7 +401,7 @@ class Smoke:
                 "Orchestrators send SIGTERM, wait the grace period, then SIGKILL: in-flight "
                 "requests fail, transactions and queue messages are cut half-way, nothing "
                 "is flushed.",
-                "Use the exec form `CMD [\"gunicorn\", ...]` (a shell-form CMD runs a shell "
+                'Use the exec form `CMD ["gunicorn", ...]` (a shell-form CMD runs a shell '
                 "as PID 1 that does not forward the signal), `exec` the server from a start "
                 "script, handle SIGTERM in the app (finish in-flight work, then exit 0), or "
                 "run with an init (`docker run --init`, tini as ENTRYPOINT, "
