@@ -30,6 +30,7 @@ FORMATS = sorted(EXTENSIONS)
 
 CLIENT = """\
 import pickle
+import tempfile
 
 import requests
 
@@ -46,6 +47,10 @@ def fetch():
 
 def load(blob):
     return pickle.loads(blob)
+
+
+def scratch():
+    return tempfile.mktemp()
 """
 
 
