@@ -405,6 +405,35 @@ def test_a_tool_that_cannot_be_executed_is_an_error(fakes: Path) -> None:
     assert "Exec format error" in run.failure()
 
 
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        pytest.param(
+            "sys.stdout.write('x' * (50 << 20))\n", "printed output that is not JSON", id="stdout"
+        ),
+        pytest.param(
+            "sys.stderr.write('boom\\n' * (10 << 20)); sys.exit(2)\n",
+            "semgrep exited with code 2",
+            id="stderr",
+        ),
+        pytest.param("sys.exit(137)\n", "semgrep exited with code 137", id="exit-137"),
+    ],
+)
+def test_fifty_megabytes_of_output_or_exit_137_is_a_short_error(
+    changed: GitRepo, fakes: Path, body: str, said: str
+) -> None:
+    """A runaway tool's output is not echoed back whole: the summary stays readable."""
+    semgrep = make_fake(fakes, "semgrep", body)
+    done = ci(changed, "--steps", "error-handling", env={"READYTERM_SEMGREP_BIN": str(semgrep)})
+    assert done.returncode == 3, done.stderr[-500:]
+    no_traceback(done)
+    step = steps_of(done)["error-handling"]
+    assert step["status"] == "error"
+    assert said in step["summary"]
+    assert len(step["summary"]) < 5000
+    assert len(done.stdout) < 200_000
+
+
 def test_a_tool_killed_by_a_signal_says_so(fakes: Path) -> None:
     semgrep = make_fake(fakes, "semgrep", "os.kill(os.getpid(), 9)\n")
     run = run_tool(
