@@ -197,6 +197,9 @@ def _input_validation(repo: GitRepo, env: dict[str, str], *args: str) -> tuple[i
 def test_without_a_newer_python_the_file_is_listed_with_the_fix_and_the_run_judged(
     repo: GitRepo, tmp_path: Path
 ) -> None:
+    """Declared 3.12, none installed: the semgrep rules judge it, the summary says how to
+    let bandit read it too."""
+    repo.write(".python-version", "3.12\n")
     repo.write("app/report.py", NEW_SYNTAX)
     repo.commit("report")
     code, step = _input_validation(repo, _only_git_on_path(tmp_path))
@@ -205,6 +208,20 @@ def test_without_a_newer_python_the_file_is_listed_with_the_fix_and_the_run_judg
     assert "read by some checks only" in step["summary"]
     assert "app/report.py: bandit: syntax error while parsing AST" in step["summary"]
     assert "install Python 3.12 or newer" in step["summary"]
+
+
+@pytest.mark.skipif(OURS >= NEEDS, reason="readyterm's own Python parses PEP 701 f-strings")
+def test_with_nothing_declared_and_no_newer_python_a_file_that_fails_blocks(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    """The newest Python there is cannot parse it: no check judged the file, so it blocks
+    rather than pass unread, and the fix says to declare the version it needs."""
+    repo.write("app/report.py", NEW_SYNTAX)
+    repo.commit("report")
+    code, step = _input_validation(repo, _only_git_on_path(tmp_path))
+    assert code == 1, step
+    [finding] = [f for f in step["findings"] if f["rule"] == "python-syntax-error"]
+    assert finding["path"] == "app/report.py" and "declare the Python" in finding["fix"]
 
 
 @pytest.mark.skipif(OURS >= NEEDS, reason="readyterm's own Python parses PEP 701 f-strings")

@@ -547,3 +547,15 @@ def test_verify_in_a_shallow_clone_without_the_base_says_how_to_fetch_it(
     assert "could not be compared" in done.stdout
     assert "git fetch" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_a_record_with_line_break_lookalikes_and_many_files_verifies_fresh(web: GitRepo) -> None:
+    """U+0085 reads back from YAML as a line break; a long list of files is no alias bomb:
+    neither makes a record readyterm wrote look edited or unreadable."""
+    web.write("app/odd\u0085name.py", "X = 1\n")
+    for n in range(300):
+        web.write(f"pkg/m{n:04d}.py", "Y = 2\n")
+    web.commit("odd names, many files")
+    write(web)
+    code, data = verify_json(web)
+    assert (code, data["outcome"]) == (0, "fresh"), data

@@ -94,12 +94,13 @@ class BanditBackend:
         python = interpreters.choose(wanted, os.environ) if wanted and wanted > _OURS else None
         result = _scan_under(python, root, targets, context, deadline)
         unparsed = sorted(p for p, why in result.incomplete.items() if _SYNTAX_ERROR in why)
-        newer = [
-            item
-            for item in interpreters.installed(os.environ)
-            if item.version > (python.version if python else _OURS)
-        ]
-        if unparsed and newer and result.error is None:
+        current = python.version if python else _OURS
+        newer = [item for item in interpreters.installed(os.environ) if item.version > current]
+        # A declared version that this Python already satisfies settles it: code that fails
+        # here cannot run on a Python the project says it supports. Otherwise a newer one
+        # may parse what this one cannot.
+        retry_failed = ""
+        if unparsed and newer and result.error is None and (wanted is None or current < wanted):
             context.progress(
                 f"bandit: {_count(len(unparsed), 'file')} did not parse under "
                 f"{_label(python)}; trying {newer[0].label}"
@@ -110,11 +111,16 @@ class BanditBackend:
                     result.incomplete.pop(name, None)
                 result.findings += again.findings
                 result.incomplete.update(again.incomplete)
-                python = newer[0]
-        # Broken, not merely new: it fails under the version the project declares (or ours,
-        # when that is enough), or under the newest Python installed.
-        broken = (wanted is not None and (python.version if python else _OURS) >= wanted) or (
-            python is not None and not [i for i in newer if i.version > python.version]
+                python, current = newer[0], newer[0].version
+            else:
+                retry_failed = f" (bandit under {newer[0].label} failed: {again.error[:200]})"
+        # Broken, not merely new: it fails under the version the project declares, or, with
+        # none declared, under the newest Python there is (readyterm's own included).
+        broken = (
+            current >= wanted
+            if wanted is not None
+            else not retry_failed
+            and not [i for i in interpreters.installed(os.environ) if i.version > current]
         )
         for name, why in list(result.incomplete.items()):
             if _SYNTAX_ERROR not in why:
@@ -124,7 +130,8 @@ class BanditBackend:
                 result.findings.append(_syntax_error(root, name, _label(python)))
             else:
                 result.incomplete[name] = (
-                    f"{why} under {_label(python)}; {interpreters.install_hint(wanted)}"
+                    f"{why} under {_label(python)}{retry_failed}; "
+                    f"{interpreters.install_hint(wanted)}"
                 )
         return result
 

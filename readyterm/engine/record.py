@@ -27,6 +27,7 @@ from readyterm.foundation.paths import RECORDS_DIR, in_repository
 RECORD_SCHEMA = "readyterm.record/1"
 _SUFFIXED = re.compile(r"\d{8}T\d{6}Z-[0-9a-z]+-(\d+)\.yaml")
 _MAX_NAME_ATTEMPTS = 100
+RECORD_MAX_BYTES = 256 * 1024 * 1024
 
 
 def record_schema() -> dict[str, Any]:
@@ -36,7 +37,8 @@ def record_schema() -> dict[str, Any]:
 
 
 def build_record(result: RunResult, now: dt.datetime) -> dict[str, Any]:
-    record = _attested(result, now)
+    # Sealed as it will read back: YAML turns a few characters (U+0085) into line breaks.
+    record: dict[str, Any] = _load_yaml(_dump(_attested(result, now)))
     record["seal"] = seal(record)  # verify names any field edited after this
     return record
 
@@ -97,7 +99,7 @@ def write_record(root: Path, result: RunResult, now: dt.datetime | None = None) 
     now = now or dt.datetime.now(dt.UTC)
     record = build_record(result, now)
     _validate(record, "the new record")
-    text = yaml.safe_dump(record, sort_keys=False, allow_unicode=True, width=100)
+    text = _dump(record)
     stem = f"{now.strftime('%Y%m%dT%H%M%SZ')}-{(result.scope.head or 'nocommit')[:12]}"
     try:
         folder = in_repository(root, RECORDS_DIR)
@@ -111,6 +113,10 @@ def write_record(root: Path, result: RunResult, now: dt.datetime | None = None) 
         except OSError as exc:
             raise RecordError(f"cannot write {path}: {exc.strerror}") from None
     raise RecordError(f"cannot find a free record name for {stem} in {folder}")
+
+
+def _dump(record: dict[str, Any]) -> str:
+    return yaml.safe_dump(record, sort_keys=False, allow_unicode=True, width=100)
 
 
 def _validate(record: Any, what: str) -> None:
@@ -159,7 +165,8 @@ def load_records(root: Path) -> list[StoredRecord]:
     records = []
     for path in sorted(folder.glob("*.yaml"), reverse=True) if folder.is_dir() else []:
         try:
-            text = userfiles.read_text(path)
+            # a record lists every file in scope: a big monorepo's can pass 4 MiB
+            text = userfiles.read_text(path, limit=RECORD_MAX_BYTES)
             userfiles.check_aliases(text)
             data = _load_yaml(text)
         except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:

@@ -29,22 +29,26 @@ def exists(path: Path) -> bool:
     return os.path.lexists(path)
 
 
-def read_text(path: Path) -> str:
-    """The UTF-8 text of a regular file of at most MAX_BYTES; UnreadableFile otherwise."""
+def read_text(path: Path, limit: int = MAX_BYTES) -> str:
+    """The UTF-8 text of a regular file of at most limit bytes; UnreadableFile otherwise."""
     try:
         info = os.stat(path)  # follows symlinks: a link to a regular file is that file
     except FileNotFoundError:
         raise UnreadableFile(f"{path.name} is a symlink to nothing") from None
     if not stat.S_ISREG(info.st_mode):
         raise UnreadableFile(f"it is {_kind(info.st_mode)}, not a regular file")
-    if info.st_size > MAX_BYTES:
-        raise UnreadableFile(f"it is {info.st_size} bytes, more than the {MAX_BYTES} bytes allowed")
+    if info.st_size > limit:
+        raise UnreadableFile(f"it is {info.st_size} bytes, more than the {limit} bytes allowed")
     # O_NONBLOCK: if it became a FIFO between stat and open, the open does not hang.
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    opened = os.fstat(fd).st_mode
+    if not stat.S_ISREG(opened):  # swapped after the stat: judge what was opened
+        os.close(fd)
+        raise UnreadableFile(f"it is {_kind(opened)}, not a regular file")
     with os.fdopen(fd, "rb") as handle:
-        data = handle.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise UnreadableFile(f"it is more than the {MAX_BYTES} bytes allowed")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise UnreadableFile(f"it is more than the {limit} bytes allowed")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -55,6 +59,8 @@ def check_aliases(text: str) -> None:
     """Refuse YAML whose aliases expand to more than MAX_NODES nodes, before anything builds
     or walks it: the composed node graph shares each anchored node, so its expanded size is
     counted once per node, not once per path."""
+    if "*" not in text:  # no alias at all: nothing can expand (a long plain list is fine)
+        return
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except RecursionError:  # PyYAML composes recursively: thousands of nested brackets
