@@ -101,9 +101,9 @@ def test_installed_pythons_are_found_under_pyenv_and_uv_newest_first(tmp_path: P
     env = {"PATH": "", "PYENV_ROOT": str(pyenv), "UV_PYTHON_INSTALL_DIR": str(tmp_path / "uv")}
     found = interpreters.installed(env)
     assert found == [Interpreter(newest, str(two)), Interpreter(NEWER, str(one))]
-    assert interpreters.choose(None, env) == Interpreter(newest, str(two))
-    assert interpreters.choose(NEWER, env) == Interpreter(NEWER, str(one))
-    assert interpreters.choose((3, 99), env) is None
+    assert interpreters.choose(None, found) == Interpreter(newest, str(two))
+    assert interpreters.choose(NEWER, found) == Interpreter(NEWER, str(one))
+    assert interpreters.choose((3, 99), found) is None
 
 
 def test_python3_n_on_path_is_found_but_pyenv_shims_are_not(tmp_path: Path) -> None:
@@ -120,7 +120,7 @@ def test_python3_n_on_path_is_found_but_pyenv_shims_are_not(tmp_path: Path) -> N
 def test_no_interpreters_at_all(tmp_path: Path) -> None:
     env = {"PATH": "", "HOME": str(tmp_path)}
     assert interpreters.installed(env) == []
-    assert interpreters.choose(None, env) is None
+    assert interpreters.choose(None, interpreters.installed(env)) is None
     assert "python 3.12" in interpreters.install_hint((3, 12)).lower()
 
 

@@ -91,11 +91,12 @@ class BanditBackend:
         # declares a newer one than ours and that interpreter is installed.
         declared = interpreters.declared_version(root)
         wanted = declared[0] if declared else None
-        python = interpreters.choose(wanted, os.environ) if wanted and wanted > _OURS else None
+        pythons = interpreters.installed(os.environ)  # newer than ours, newest first
+        python = interpreters.choose(wanted, pythons) if wanted and wanted > _OURS else None
         result = _scan_under(python, root, targets, context, deadline)
         unparsed = sorted(p for p, why in result.incomplete.items() if _SYNTAX_ERROR in why)
         current = python.version if python else _OURS
-        newer = [item for item in interpreters.installed(os.environ) if item.version > current]
+        newer = [item for item in pythons if item.version > current]
         # A declared version that this Python already satisfies settles it: code that fails
         # here cannot run on a Python the project says it supports. Otherwise a newer one
         # may parse what this one cannot.
@@ -116,12 +117,8 @@ class BanditBackend:
                 retry_failed = f" (bandit under {newer[0].label} failed: {again.error[:200]})"
         # Broken, not merely new: it fails under the version the project declares, or, with
         # none declared, under the newest Python there is (readyterm's own included).
-        broken = (
-            current >= wanted
-            if wanted is not None
-            else not retry_failed
-            and not [i for i in interpreters.installed(os.environ) if i.version > current]
-        )
+        newest = pythons[0].version if pythons else _OURS
+        broken = current >= wanted if wanted is not None else not retry_failed and current >= newest
         for name, why in list(result.incomplete.items()):
             if _SYNTAX_ERROR not in why:
                 continue

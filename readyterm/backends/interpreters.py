@@ -176,10 +176,10 @@ def installed(env: Mapping[str, str]) -> list[Interpreter]:
     return sorted(one_per_version.values(), key=lambda item: item.version, reverse=True)
 
 
-def choose(wanted: Version | None, env: Mapping[str, str]) -> Interpreter | None:
-    """The interpreter to parse with: the oldest installed one that is at least `wanted`
-    (closest to what the project runs on), else, when nothing is declared, the newest."""
-    candidates = installed(env)
+def choose(wanted: Version | None, candidates: list[Interpreter]) -> Interpreter | None:
+    """The interpreter to parse with, of `installed()` (newest first): the oldest that is at
+    least `wanted` (closest to what the project runs on), else, with nothing declared, the
+    newest."""
     if wanted is None:
         return candidates[0] if candidates else None
     fitting = [item for item in candidates if item.version >= wanted]
