@@ -502,3 +502,9 @@ def test_base_from_the_config_file_is_used(repo: GitRepo) -> None:
     scope = json.loads(done.stdout)["scope"]
     assert scope["base_ref"] == "trunk"
     assert scope["files"] == [CONFIG_FILE, "app/new.py"]
+
+
+def test_deeply_nested_yaml_without_aliases_is_a_config_error(tmp_path: Path) -> None:
+    """PyYAML nests recursively: thousands of brackets must not escape as a RecursionError."""
+    (tmp_path / CONFIG_FILE).write_text("base: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert "nested more than" in config_error(tmp_path)

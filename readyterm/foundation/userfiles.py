@@ -58,9 +58,9 @@ def read_text(path: Path, limit: int = MAX_BYTES) -> str:
 def check_aliases(text: str) -> None:
     """Refuse YAML whose aliases expand to more than MAX_NODES nodes, before anything builds
     or walks it: the composed node graph shares each anchored node, so its expanded size is
-    counted once per node, not once per path."""
-    if "*" not in text:  # no alias at all: nothing can expand (a long plain list is fine)
-        return
+    counted once per node, not once per path. Deep nesting is refused either way."""
+    # Without an alias nothing expands: a record's long plain list of files is no bomb.
+    node_limit = MAX_NODES if "*" in text else None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except RecursionError:  # PyYAML composes recursively: thousands of nested brackets
@@ -81,7 +81,7 @@ def check_aliases(text: str) -> None:
         elif isinstance(node, yaml.MappingNode):
             total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
         sizes[id(node)] = total
-        if total > MAX_NODES:
+        if node_limit is not None and total > node_limit:
             raise yaml.YAMLError(
                 f"its aliases (*name) expand to more than {MAX_NODES} values: refused as a "
                 "possible alias bomb"
