@@ -124,6 +124,12 @@ def _place(path: Path, content: bytes, how: str, outside: Path) -> None:
         os.mkfifo(path)
 
 
+def _place_drawn(data: st.DataObject, path: Path, keys: list[str], outside: Path) -> None:
+    """A generated document, placed at path in a generated way (file, FIFO, link out ...)."""
+    content = data.draw(yaml_documents(keys, outside))
+    _place(path, content, data.draw(st.sampled_from(PLACEMENTS)), outside)
+
+
 # --- fixtures ----------------------------------------------------------------------------
 
 
@@ -144,11 +150,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[GitRepo, P
 
 
 def _snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every entry below folder, with the bytes of each regular file."""
     return {
         str(p.relative_to(folder)): p.read_bytes() if p.is_file() and not p.is_symlink() else None
         for p in sorted(folder.rglob("*"))
-        if not p.name.startswith("target-")
-    } | {str(p.relative_to(folder)): p.read_bytes() for p in folder.glob("target-*") if p.is_file()}
+    }
 
 
 def _reset(repo: GitRepo) -> None:
@@ -188,8 +194,7 @@ def test_any_config_loads_or_is_a_config_error(
 ) -> None:
     repo, outside = world
     _reset(repo)
-    content = data.draw(yaml_documents(CONFIG_KEYS, outside))
-    _place(repo.path / CONFIG_FILE, content, data.draw(st.sampled_from(PLACEMENTS)), outside)
+    _place_drawn(data, repo.path / CONFIG_FILE, CONFIG_KEYS, outside)
     try:
         config, _source = load_config(repo.path, {})
     except ConfigError as exc:
@@ -219,8 +224,7 @@ def test_any_decisions_file_loads_or_is_a_record_error(
         "answer",
     ]
     for name in (WAIVERS_FILE, ATTESTATIONS_FILE):
-        content = data.draw(yaml_documents(keys, outside))
-        _place(repo.path / name, content, data.draw(st.sampled_from(PLACEMENTS)), outside)
+        _place_drawn(data, repo.path / name, keys, outside)
     for load in (load_waivers, load_attestations):
         with contextlib.suppress(RecordError):
             load(repo.path)
@@ -245,8 +249,7 @@ def test_any_command_line_in_any_repository_state_keeps_the_contract(
     repo, outside = world
     _reset(repo)
     if data.draw(st.booleans()):
-        content = data.draw(yaml_documents(CONFIG_KEYS, outside))
-        _place(repo.path / CONFIG_FILE, content, data.draw(st.sampled_from(PLACEMENTS)), outside)
+        _place_drawn(data, repo.path / CONFIG_FILE, CONFIG_KEYS, outside)
     if data.draw(st.booleans()):  # .readyterm/ itself a symlink out of the repository
         (outside / "decisions").mkdir(exist_ok=True)
         (repo.path / READYTERM_DIR).symlink_to(outside / "decisions")
