@@ -246,3 +246,37 @@ def test_a_newer_installed_python_parses_what_ours_cannot(
         (f["rule"], f["path"], f["line"]) for f in step["findings"]
     }
     assert code == 0  # B306 is a warning
+
+
+@pytest.mark.skipif(OURS >= NEEDS, reason="readyterm's own Python parses PEP 701 f-strings")
+@pytest.mark.skipif(
+    not [p for p in interpreters.installed(os.environ) if p.version >= NEEDS],
+    reason="no Python >= 3.12 installed on this machine",
+)
+def test_a_cached_result_does_not_outlive_the_declared_python(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    """The file's bytes stay the same while the project moves from 3.11 to 3.12: the cached
+    'does not parse' from the first run must not answer the second."""
+    env = {"READYTERM_CACHE_DIR": str(tmp_path / "cache")}
+    repo.write(".python-version", "3.11\n")
+    repo.write("app/report.py", NEW_SYNTAX)
+    repo.commit("report")
+
+    def run() -> tuple[int, set[str]]:
+        done = run_cli(
+            "--ci", str(repo.path), "--format", "json", "--all", "--steps", "input-validation",
+            env=env, timeout=180,
+        )  # fmt: skip
+        assert "Traceback" not in done.stderr
+        [step] = [s for s in json.loads(done.stdout)["steps"] if s["id"] == "input-validation"]
+        return done.returncode, {f["rule"] for f in step["findings"]}
+
+    code, rules = run()
+    assert code == 1 and "python-syntax-error" in rules  # 3.11 is what the project runs on
+
+    repo.write(".python-version", "3.12\n")
+    repo.commit("needs 3.12")
+    code, rules = run()
+    assert "python-syntax-error" not in rules and "bandit-B306" in rules
+    assert code == 0

@@ -67,14 +67,16 @@ class BanditBackend:
     def steps(self, rule_pack: RulePack) -> set[str]:
         return {STEP, "environment"}
 
-    def cache_identity(self, context: ScanContext) -> str | None:
+    def cache_identity(self, root: Path, context: ScanContext) -> str | None:
         # The skipped tests and severity mapping are code: readyterm's code identity covers them.
-        # Which Pythons are installed decides whether a file that needs a newer one parses.
+        # Which Pythons are installed, and the version the project declares, decide which one
+        # parses a file (and so whether a file with newer syntax parses at all).
         tool = tool_identity("bandit", os.environ)
         if tool is None or os.environ.get(_OVERRIDE):
             return tool
         pythons = ",".join(item.path for item in interpreters.installed(os.environ))
-        return f"{tool}|{pythons}"
+        declared = interpreters.declared_version(root)
+        return f"{tool}|{pythons}|{declared[0] if declared else ''}"
 
     def reads(self, path: str) -> bool:
         return path.endswith(_PY_SUFFIXES)

@@ -78,7 +78,7 @@ class ParsingBackend(Backend, Protocol):
 class PerFileBackend(Backend, Protocol):
     """A backend whose findings in a file depend only on that file: its results are cached."""
 
-    def cache_identity(self, context: ScanContext) -> str | None:
+    def cache_identity(self, root: Path, context: ScanContext) -> str | None:
         """Everything besides a file's path and bytes that decides what is found in it
         (tool build, rules, settings); None when the tool is missing (nothing is cached).
         See readyterm.engine.cached_scan."""

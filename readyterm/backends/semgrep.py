@@ -38,7 +38,7 @@ class SemgrepBackend:
     def reads(self, path: str) -> bool:
         return path.endswith(_SOURCE_SUFFIXES)
 
-    def cache_identity(self, context: ScanContext) -> str | None:
+    def cache_identity(self, root: Path, context: ScanContext) -> str | None:
         tool = tool_identity("semgrep", semgrep_env())
         if tool is None:
             return None

@@ -26,7 +26,7 @@ def scan_with_cache(
 ) -> ScanResult:
     identity = None
     if cache.enabled and isinstance(backend, PerFileBackend):
-        identity = backend.cache_identity(context)
+        identity = backend.cache_identity(root, context)
     if identity is None or not files:
         return backend.scan(root, files, context)
     salt = digest(str(FORMAT), __version__, code_identity(), backend.name, identity)
