@@ -12,6 +12,14 @@ const host = process.env.DB_HOST || "localhost";
 // ok: localhost-url-default-js
 const port = Number(process.env.PORT || 3000);
 // ok: localhost-url-default-js
+const bindHost = process.env.HOST || "0.0.0.0";
+// ok: localhost-url-default-js
+const listenOn = process.env["BIND_HOST"] ?? '0.0.0.0';
+// ruleid: localhost-url-default-js
+const bindLoopback = process.env.BIND_HOST || "127.0.0.1";
+// ruleid: localhost-url-default-js
+const searchUrl = process.env.SEARCH_URL || `http://0.0.0.0:9200`;
+// ok: localhost-url-default-js
 const region = process.env.AWS_REGION || "eu-west-1";
 
 function required(name: string): string {

@@ -17,6 +17,16 @@ LOG_LEVEL = os.getenv("LOG_LEVEL", "INFO")
 # ok: localhost-url-default
 BIND = os.getenv("BIND", "0.0.0.0:8080")
 # ok: localhost-url-default
+HOST = os.environ.get("HOST", "0.0.0.0")
+# ok: localhost-url-default
+BIND_HOST = os.getenv("BIND_HOST", default="0.0.0.0")
+# ok: localhost-url-default
+os.environ.setdefault("LISTEN_ADDR", "0.0.0.0")
+# ruleid: localhost-url-default
+BIND_LOOPBACK = os.getenv("BIND_HOST", "127.0.0.1")
+# ruleid: localhost-url-default
+SEARCH_URL = os.getenv("SEARCH_URL", "http://0.0.0.0:9200")
+# ok: localhost-url-default
 PAYMENTS_URL = os.getenv("PAYMENTS_URL", "https://api.payments.example.com/v2")
 
 
@@ -31,6 +41,8 @@ class Settings(BaseSettings):
     request_timeout: float = 5.0
     # ok: localhost-url-default
     public_url: str = "https://shop.example.com"
+    # ok: localhost-url-default
+    host: str = "0.0.0.0"
 
 
 def worker_concurrency() -> int:
