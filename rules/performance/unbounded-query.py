@@ -81,6 +81,20 @@ class UserRepository:
         # ok: unbounded-query
         return self.session.query(User).filter_by(team_id=team_id).all()
 
+    def first_page(self):
+        # .all() returns a Python list: every row is fetched and turned into an object, then the
+        # list is sliced. Slicing the Query itself (or .limit()) is what puts LIMIT in the SQL.
+        # ruleid: unbounded-query
+        return self.session.query(User).order_by(User.id).all()[:100]
+
+    def first_page_limited(self):
+        # ok: unbounded-query
+        return self.session.query(User).order_by(User.id)[:100]
+
+    def first_page_limit(self):
+        # ok: unbounded-query
+        return self.session.query(User).order_by(User.id).limit(100).all()
+
     def first_user(self):
         # ok: unbounded-query
         return self.session.query(User).first()
@@ -111,6 +125,23 @@ def nightly_export_streamed(write):
 def recent_orders():
     # ok: unbounded-query
     return list(Order.objects.all()[:100])
+
+
+def recent_orders_sorted():
+    # Django: slicing a QuerySet (even after .all()) is LIMIT 100 in the SQL
+    # ok: unbounded-query
+    return [o.id for o in Order.objects.order_by("-created").all()[:100]]
+
+
+def recent_orders_loop(write):
+    # ok: unbounded-query
+    for order in Order.objects.all()[:100]:
+        write(order)
+
+
+def recent_orders_len():
+    # ok: unbounded-query
+    return len(Order.objects.all()[:100])
 
 
 def order_count_db():
