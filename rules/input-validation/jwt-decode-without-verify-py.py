@@ -95,3 +95,43 @@ class ApiClient:
         # ok: jwt-decode-without-verify-py
         expires = jwt.decode(self.access_token, options={"verify_signature": False})["exp"]
         return expires - now < 60
+
+
+def claims_with_key_and_algorithms(request, key):
+    # key and algorithms are passed, but the signature check is switched off anyway
+    token = request.headers.get("authorization", "").removeprefix("Bearer ")
+    # ruleid: jwt-decode-without-verify-py
+    return jwt.decode(token, key, algorithms=["HS256"], options={"verify_signature": False})
+
+
+def claims_opts_dict_call(token, key):
+    # ruleid: jwt-decode-without-verify-py
+    return jwt.decode(token, key, algorithms=["HS256"], options=dict(verify_signature=False))
+
+
+def claims_opts_built(token, key):
+    opts = {"verify_exp": True}
+    opts["verify_signature"] = False
+    # ruleid: jwt-decode-without-verify-py
+    return jwt.decode(token, key, algorithms=["HS256"], options=opts)
+
+
+def jose_unverified(token, key):
+    # ruleid: jwt-decode-without-verify-py
+    return jose_jwt.decode(token, key, algorithms=["HS256"], options={"verify_signature": False})
+
+
+def none_only(token):
+    # ruleid: jwt-decode-without-verify-py
+    return jwt.decode(token, None, algorithms=["none"])
+
+
+def verified_after_reading_token(request, key):
+    token = request.headers.get("authorization", "").removeprefix("Bearer ")
+    # ok: jwt-decode-without-verify-py
+    return jwt.decode(token, key, algorithms=["HS256"])
+
+
+def jose_verified(token, key):
+    # ok: jwt-decode-without-verify-py
+    return jose_jwt.decode(token, key, algorithms=["HS256"], options={"verify_aud": False})
