@@ -81,3 +81,79 @@ def update_me_ok():
 def search():
     # ok: mass-assignment
     return render_template("search.html", **request.args)
+
+
+# ---- Django / Starlette raw bodies parsed by hand ----
+import json  # noqa: E402
+
+
+def django_json_create(request):
+    payload = json.loads(request.body)
+    # ruleid: mass-assignment
+    post = Post.objects.create(**payload)
+    return JsonResponse({"id": post.id}, status=201)
+
+
+def django_json_update(request, pk):
+    data = json.loads(request.body.decode("utf-8"))
+    # ruleid: mass-assignment
+    Post.objects.filter(pk=pk).update(**data)
+    return JsonResponse({"ok": True})
+
+
+def django_json_model(request):
+    fields = json.loads(request.body)
+    # ruleid: mass-assignment
+    post = Post(**fields)
+    post.save()
+    return JsonResponse({"id": post.id})
+
+
+def django_form_dict(request):
+    # ruleid: mass-assignment
+    Post.objects.update_or_create(slug=request.POST["slug"], defaults=request.POST.dict())
+    return JsonResponse({"ok": True})
+
+
+async def starlette_create(request):
+    body = json.loads(await request.body())
+    # ruleid: mass-assignment
+    db.session.add(User(**body))
+    return JsonResponse({"ok": True})
+
+
+def flask_raw_body():
+    data = json.loads(request.get_data())
+    # ruleid: mass-assignment
+    db.session.add(User(**data))
+    return "ok"
+
+
+class PostIn(BaseModel):
+    title: str
+    body: str
+
+
+def django_json_fields(request):
+    payload = json.loads(request.body)
+    # ok: mass-assignment
+    post = Post.objects.create(title=payload["title"], body=payload["body"])
+    return JsonResponse({"id": post.id})
+
+
+def django_json_schema(request):
+    # the pydantic model whitelists the fields; its .dict() / .model_dump() is safe to unpack
+    checked = PostIn(**json.loads(request.body))
+    # ok: mass-assignment
+    Post.objects.create(**checked.dict())
+    # ok: mass-assignment
+    Post.objects.create(**checked.model_dump(exclude_unset=True))
+    return JsonResponse({"ok": True})
+
+
+def django_json_validated(request):
+    checked = PostIn.model_validate_json(request.body)
+    # ok: mass-assignment
+    post = Post(**checked.model_dump())
+    post.save()
+    return JsonResponse({"id": post.id})
