@@ -112,3 +112,88 @@ def notify(hooks, event) -> None:
         except Exception:  # TODO: handle this
             # ruleid: swallowed-exception
             continue
+
+
+def parse_amount(raw):
+    try:
+        return int(raw)
+    except:
+        # ruleid: swallowed-exception
+        return 0
+
+
+def cached_profile(cache, user_id):
+    try:
+        return cache.get(f"profile:{user_id}")
+    except Exception:
+        # ruleid: swallowed-exception
+        return None
+
+
+def recent_orders(api, customer):
+    try:
+        return api.orders(customer)
+    except Exception as e:
+        # ruleid: swallowed-exception
+        logger.debug("orders lookup failed: %s", e)
+        return []
+
+
+def load_settings(store):
+    try:
+        return store.read()
+    except BaseException:
+        # ruleid: swallowed-exception
+        return {}
+
+
+def parse_amount_strict(raw):
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        # ok: swallowed-exception
+        return 0
+
+
+def cached_profile_logged(cache, user_id):
+    try:
+        return cache.get(f"profile:{user_id}")
+    except Exception:
+        # ok: swallowed-exception
+        logger.warning("profile cache unavailable", exc_info=True)
+        return None
+
+
+def charge_view(gateway, order):
+    try:
+        return gateway.charge(order.id)
+    except Exception:
+        logger.exception("charge failed")
+        # ok: swallowed-exception
+        return {"error": "payment failed"}, 502
+
+
+def is_ipv4(host) -> bool:
+    try:
+        ipaddress.IPv4Address(host)
+    except Exception:
+        # ok: swallowed-exception
+        return False
+    return True
+
+
+def lookup_reraised(client, key):
+    try:
+        return client.get(key)
+    except Exception:
+        # ok: swallowed-exception
+        logger.debug("lookup failed for %s", key)
+        raise
+
+
+def template_value(value):
+    try:
+        return value.render()
+    except Exception:  # template filters must never raise: an empty string is the contract
+        # ok: swallowed-exception
+        return ""
