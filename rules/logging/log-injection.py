@@ -1,4 +1,9 @@
+import hashlib
+import hmac
 import logging
+import os
+
+import stripe
 
 from flask import Flask, request
 
@@ -27,6 +32,16 @@ def search():
     logger.info("page %d", int(request.args["page"]))
     # ok: log-injection
     logger.info("search for %s", "constant")
+    # ok: log-injection
+    logger.info("search for request %s", request.headers.get("X-Request-Id"))
+    # ok: log-injection
+    logger.info("trace=%s correlation=%s", request.headers.get("traceparent", "-"), request.headers["X-Correlation-ID"])
+    # ok: log-injection
+    logger.info(f"request {request.headers.get('x-request-id')} done")
+    # ruleid: log-injection
+    logger.info("login from " + request.headers.get("User-Agent", ""))
+    # ruleid: log-injection
+    logger.info("request %s from %s", request.headers.get("X-Request-Id"), request.headers.get("Referer"))
     return {"results": []}
 
 
@@ -36,6 +51,10 @@ def login_view(request):
     logger.error("login failed for {}".format(username))
     # ok: log-injection
     logger.error("login failed, username length %d", len(username))
+    # ok: log-injection
+    logger.error("login failed request_id=%s", request.META.get("HTTP_X_REQUEST_ID"))
+    # ruleid: log-injection
+    logger.error("login failed from %s", request.META.get("HTTP_USER_AGENT"))
     return None
 
 
@@ -57,4 +76,46 @@ class OrderView:
 def profile():
     # ok: log-injection
     logger.info("profile for %s", utils.sanitize_for_log(request.args["user"]))
+    return {}
+
+
+@app.post("/webhooks/shipping")
+def shipping_webhook():
+    expected = hmac.new(os.environb[b"HOOK_KEY"], request.data, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, request.headers.get("X-Signature", "")):
+        abort(401)
+    event = request.get_json(force=True)
+    # ok: log-injection
+    log.info("shipping event %s", event.get("type"))
+    return {}
+
+
+@app.post("/webhooks/carrier")
+def carrier_webhook():
+    expected = hmac.new(os.environb[b"HOOK_KEY"], request.data, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, request.headers.get("X-Signature", "")):
+        # known gap: the rejection branch itself is inside the verified range
+        # todoruleid: log-injection
+        logger.warning("bad signature for event %s", request.get_json().get("type"))
+        return {"error": "bad signature"}, 401
+    # ok: log-injection
+    logger.info("carrier event %s", request.get_json().get("type"))
+    return {}
+
+
+@app.post("/webhooks/unsigned")
+def unsigned_webhook():
+    event = request.get_json(force=True)
+    if not hmac.compare_digest(event.get("token", ""), os.environ["HOOK_TOKEN"]):
+        logger.info("token mismatch")
+    # ruleid: log-injection
+    logger.info("unsigned event %s", event.get("type"))
+    return {}
+
+
+@app.post("/webhooks/stripe")
+def stripe_webhook():
+    event = stripe.Webhook.construct_event(request.data, request.headers["Stripe-Signature"], os.environ["STRIPE_WHSEC"])
+    # ok: log-injection
+    logger.info("stripe event %s", event["type"])
     return {}
