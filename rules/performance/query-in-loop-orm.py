@@ -122,3 +122,45 @@ def addresses_eager(session):
         # ok: query-in-loop-orm
         out.append(user.team.name)
     return out
+
+
+# --- sliced querysets and comprehensions ----------------------------------------------------
+def post_list():
+    posts = Post.objects.filter(published=True).order_by("-created")[:50]
+    data = []
+    for post in posts:
+        # ruleid: query-in-loop-orm
+        data.append({"title": post.title, "author": post.author.name})
+    return data
+
+
+def comment_counts():
+    counts = {}
+    for post in Post.objects.filter(published=True)[:50]:
+        # ruleid: query-in-loop-orm
+        counts[post.id] = post.comments.count()
+    return counts
+
+
+def author_names():
+    # ruleid: query-in-loop-orm
+    return [p.author.name for p in Post.objects.order_by("-created")[:20]]
+
+
+def comment_counts_annotated():
+    counts = {}
+    for post in Post.objects.filter(published=True).annotate(n=Count("comments"))[:50]:
+        # ok: query-in-loop-orm
+        counts[post.id] = post.n
+    return counts
+
+
+def post_list_joined():
+    posts = Post.objects.filter(published=True).select_related("author").order_by("-created")[:50]
+    # ok: query-in-loop-orm
+    return [{"title": p.title, "author": p.author.name} for p in posts]
+
+
+def author_names_values():
+    # ok: query-in-loop-orm
+    return [row["author__name"] for row in Post.objects.values("author__name")[:20]]

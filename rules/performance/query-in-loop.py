@@ -51,3 +51,59 @@ def ping(conn, retries: int = 3) -> None:
             return
         except ConnectionError:
             time.sleep(2**attempt)
+
+
+# --- a same-file helper that runs SQL, or a data-access module's lookup, per item ------------
+from . import db
+
+
+def order_row(conn, order_id):
+    with conn.cursor() as cur:
+        cur.execute("SELECT * FROM orders WHERE id = %s", (order_id,))
+        return cur.fetchone()
+
+
+def order_rows(conn, order_ids):
+    with conn.cursor() as cur:
+        cur.execute("SELECT * FROM orders WHERE id = ANY(%s)", (list(order_ids),))
+        return cur.fetchall()
+
+
+def export(conn, order_ids, writer):
+    for order_id in order_ids:
+        # ruleid: query-in-loop
+        row = order_row(conn, order_id)
+        writer.writerow(row)
+
+
+def export_module(order_ids, writer):
+    for order_id in order_ids:
+        # ruleid: query-in-loop
+        order = db.get_order(order_id)
+        writer.writerow([order["id"], order["total"]])
+
+
+def export_names(user_ids):
+    # ruleid: query-in-loop
+    return [db.fetch_user(uid)["name"] for uid in user_ids]
+
+
+def export_bulk(conn, order_ids, writer):
+    # ok: query-in-loop
+    for row in order_rows(conn, order_ids):
+        writer.writerow(row)
+
+
+def export_bulk_module(order_ids, writer):
+    # ok: query-in-loop
+    for order in db.get_orders(order_ids):
+        writer.writerow([order["id"], order["total"]])
+
+
+def format_rows(rows):
+    # ok: query-in-loop
+    return [format_row(r) for r in rows]
+
+
+def format_row(row):
+    return ", ".join(str(v) for v in row)
