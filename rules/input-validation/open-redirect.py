@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
-from flask import Flask, redirect, request, url_for
+from flask import Flask, abort, redirect, request, url_for
 
 app = Flask(__name__)
 api = FastAPI()
@@ -151,3 +151,106 @@ def listed():
 def settings_redirect():
     # ok: open-redirect
     return redirect(app.config["LOGIN_URL"])
+
+
+ALLOWED_REDIRECTS = {"/", "/orders", "/account"}
+
+
+@app.get("/login/done")
+def login_done():
+    target = request.args.get("next", "/")
+    # ok: open-redirect
+    return redirect(target if target in ALLOWED_REDIRECTS else "/")
+
+
+def logout_then(request):
+    nxt = request.GET.get("next", "/")
+    # ok: open-redirect
+    return HttpResponseRedirect(nxt if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}) else "/")
+
+
+@app.get("/login/done2")
+def login_done2():
+    target = request.args.get("next", "/")
+    # ok: open-redirect
+    return redirect("/" if target not in ALLOWED_REDIRECTS else target)
+
+
+@app.get("/login/done3")
+def login_done3():
+    target = request.args.get("next", "/")
+    # the fallback is request data too
+    # ruleid: open-redirect
+    return redirect(target if target in ALLOWED_REDIRECTS else request.args["fallback"])
+
+
+@app.get("/continue")
+def continue_to():
+    nxt = request.args.get("next", "/")
+    if nxt not in ALLOWED_REDIRECTS:
+        abort(400)
+    # ok: open-redirect
+    return redirect(nxt)
+
+
+@app.get("/continue2")
+def continue2():
+    nxt = request.args.get("next", "/")
+    if nxt in ALLOWED_REDIRECTS:
+        # ok: open-redirect
+        return redirect(nxt)
+    return redirect("/")
+
+
+@app.get("/continue3")
+def continue3():
+    nxt = request.args.get("next", "/")
+    if not is_allowed_redirect(nxt):
+        raise ValueError("bad target")
+    # ok: open-redirect
+    return redirect(nxt)
+
+
+@app.get("/continue4")
+def continue4():
+    # ok: open-redirect
+    return redirect(safe_next_url(request.args.get("next")))
+
+
+@app.get("/continue5")
+def continue5():
+    nxt = request.args.get("next", "/")
+    if validate_target(nxt):
+        # ok: open-redirect
+        return redirect(nxt)
+    return redirect("/")
+
+
+# ---- checks that check nothing ----
+
+
+@app.get("/truthy")
+def truthy():
+    nxt = request.args.get("next")
+    if nxt:
+        # ruleid: open-redirect
+        return redirect(nxt)
+    return redirect("/")
+
+
+@app.get("/logged-only")
+def logged_only():
+    nxt = request.args.get("next", "/")
+    if nxt not in ALLOWED_REDIRECTS:
+        app.logger.warning("unknown redirect target")
+    # ruleid: open-redirect
+    return redirect(nxt)
+
+
+@app.get("/wrapped")
+def wrapped():
+    nxt = request.args.get("next", "/")
+    if not nxt.strip():
+        nxt = "/"
+    # ruleid: open-redirect
+    return redirect(str(nxt))
