@@ -92,3 +92,57 @@ app.get("/checked", (req, res) => {
   }
   res.redirect("/");
 });
+
+const ALLOWED_RETURN = new Set(["/", "/account", "/orders"]);
+
+app.get("/logout/continue", (req, res) => {
+  // ok: open-redirect-js
+  res.redirect(ALLOWED_RETURN.has(req.query.returnTo) ? req.query.returnTo : "/");
+});
+
+app.get("/logout/continue2", (req, res) => {
+  const to = req.query.returnTo as string;
+  // ok: open-redirect-js
+  res.redirect(["/", "/account"].includes(to) ? to : "/");
+});
+
+app.get("/logout/continue3", (req, res) => {
+  const to = req.query.returnTo as string;
+  // ok: open-redirect-js
+  res.redirect(!ALLOWED_RETURN.has(to) ? "/" : to);
+});
+
+app.get("/logout/continue4", (req, res) => {
+  const to = req.query.returnTo as string;
+  // ok: open-redirect-js
+  res.redirect(isAllowedReturn(to) ? to : "/");
+});
+
+app.get("/logout/continue5", (req, res) => {
+  // ok: open-redirect-js
+  res.redirect(safeReturnUrl(req.query.returnTo));
+});
+
+app.get("/logout/fallback-tainted", (req, res) => {
+  const to = req.query.returnTo as string;
+  // ruleid: open-redirect-js
+  res.redirect(ALLOWED_RETURN.has(to) ? to : req.query.fallback);
+});
+
+app.get("/truthy", (req, res) => {
+  const to = req.query.returnTo as string;
+  if (to) {
+    // ruleid: open-redirect-js
+    return res.redirect(to);
+  }
+  res.redirect("/");
+});
+
+app.get("/any-call", (req, res) => {
+  const to = req.query.returnTo as string;
+  if (String(to)) {
+    // ruleid: open-redirect-js
+    return res.redirect(to);
+  }
+  res.redirect("/");
+});
