@@ -3,7 +3,8 @@ import urllib.request
 
 import httpx
 import requests
-from flask import Flask, request
+from fastapi import FastAPI, HTTPException
+from flask import Flask, abort, request
 
 app = Flask(__name__)
 ALLOWED_HOSTS = {"images.example.com", "cdn.example.com"}
@@ -81,3 +82,78 @@ def const():
     url = "https://status.example.com/health"
     # ok: ssrf
     return requests.get(url).text
+
+
+api = FastAPI()
+SUPPLIER_HOSTS = {"supplier.example.com"}
+FEEDS = {"https://feeds.example.com/a.xml", "https://feeds.example.com/b.xml"}
+
+
+@api.get("/proxy/image")
+async def proxy_image(url: str):
+    async with httpx.AsyncClient(timeout=5) as client:
+        if httpx.URL(url).host not in SUPPLIER_HOSTS:
+            raise HTTPException(400, "host not allowed")
+        # ok: ssrf
+        resp = await client.get(url)
+    return {"size": len(resp.content)}
+
+
+@app.route("/preview")
+def preview():
+    url = request.args["url"]
+    # ok: ssrf
+    return requests.get(allowed_preview_url(url), timeout=5).text
+
+
+@app.route("/feed")
+def feed():
+    url = request.args["feed"]
+    if url not in FEEDS:
+        abort(404)
+    # ok: ssrf
+    return requests.get(url, timeout=5).text
+
+
+@app.route("/feed2")
+def feed2():
+    url = request.args["feed"]
+    # ok: ssrf
+    return requests.get(url if url in FEEDS else "https://feeds.example.com/a.xml", timeout=5).text
+
+
+@app.route("/feed3")
+def feed3():
+    url = request.args["feed"]
+    if not is_allowed_feed(url):
+        return "no", 400
+    # ok: ssrf
+    return requests.get(url, timeout=5).text
+
+
+# ---- checks that check nothing ----
+
+
+@app.route("/truthy")
+def truthy():
+    url = request.args.get("url")
+    if url:
+        # ruleid: ssrf
+        return requests.get(url, timeout=5).text
+    return ""
+
+
+@app.route("/logged-only")
+def logged_only():
+    url = request.args["feed"]
+    if url not in FEEDS:
+        app.logger.warning("unknown feed")
+    # ruleid: ssrf
+    return requests.get(url, timeout=5).text
+
+
+@app.route("/host-logged")
+def host_logged():
+    url = request.args["url"]
+    # ruleid: ssrf
+    return requests.get(normalize_url(url), timeout=5).text
