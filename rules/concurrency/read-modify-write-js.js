@@ -98,3 +98,61 @@ async function cachedProfile(redis, id) {
   }
   return JSON.parse(hit);
 }
+
+router.post("/:id/pay", async (req, res) => {
+  const order = await Order.findById(req.params.id);
+  // ruleid: read-modify-write-js
+  order.status = order.status === "open" ? "paid" : order.status;
+  await order.save();
+  res.json(order);
+});
+
+router.post("/:id/ship", async (req, res) => {
+  const order = await Order.findOne({ _id: req.params.id });
+  // ruleid: read-modify-write-js
+  if (order.status === "paid") {
+    order.status = "shipped";
+    await order.save();
+  }
+  res.json(order);
+});
+
+router.post("/:id/refund", async (req, res) => {
+  const order = await Order.findById(req.params.id);
+  if (order.status !== "paid") return res.status(409).json({ error: "not paid" });
+  // ruleid: read-modify-write-js
+  order.status = "refunded";
+  await order.save();
+  res.json(order);
+});
+
+router.post("/:id/pay-atomic", async (req, res) => {
+  // ok: read-modify-write-js
+  const order = await Order.findOneAndUpdate({ _id: req.params.id, status: "open" }, { $set: { status: "paid" } }, { new: true });
+  res.json(order);
+});
+
+router.post("/:id/rename", async (req, res) => {
+  const user = await User.findById(req.params.id);
+  // ok: read-modify-write-js
+  user.name = String(req.body.name);
+  await user.save();
+  res.json(user);
+});
+
+async function bumpViews(redis, id) {
+  const views = Number(await redis.get(`views:${id}`));
+  // ruleid: read-modify-write-js
+  await redis.set(`views:${id}`, views + 1);
+}
+
+async function bumpViewsAtomic(redis, id) {
+  // ok: read-modify-write-js
+  await redis.incr(`views:${id}`);
+}
+
+async function cacheProfile(redis, id, load) {
+  const cached = JSON.parse(await redis.get(`profile:${id}`));
+  // ok: read-modify-write-js
+  if (!cached) await redis.set(`profile:${id}`, JSON.stringify(await load(id)));
+}

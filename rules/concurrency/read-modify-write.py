@@ -139,9 +139,9 @@ def cached_profile(cache, user_id):
 
 
 def withdraw_sql(cur, account_id, amount):
+    # ruleid: read-modify-write
     cur.execute("SELECT balance FROM accounts WHERE id = %s", (account_id,))
     balance = cur.fetchone()[0]
-    # ruleid: read-modify-write
     cur.execute("UPDATE accounts SET balance = %s WHERE id = %s", (balance - amount, account_id))
 
 
@@ -155,3 +155,44 @@ def withdraw_sql_locked(cur, account_id, amount):
 def withdraw_sql_atomic(cur, account_id, amount):
     # ok: read-modify-write
     cur.execute("UPDATE accounts SET balance = balance - %s WHERE id = %s AND balance >= %s", (amount, account_id, amount))
+
+
+def reserve_stock(conn, sku, qty):
+    with conn.cursor() as cur:
+        # ruleid: read-modify-write
+        cur.execute("SELECT quantity FROM stock WHERE sku = %s", (sku,))
+        (available,) = cur.fetchone()
+        if available < qty:
+            return False
+        cur.execute("UPDATE stock SET quantity = %s WHERE sku = %s", (available - qty, sku))
+        return True
+
+
+def add_points(cur, user_id, points):
+    # ruleid: read-modify-write
+    cur.execute("SELECT name, points FROM users WHERE id = %s", (user_id,))
+    name, current = cur.fetchone()
+    total = current + points
+    cur.execute("UPDATE users SET points = %s WHERE id = %s", (total, user_id))
+
+
+def reserve_stock_locked(conn, sku, qty):
+    with conn.cursor() as cur:
+        # ok: read-modify-write
+        cur.execute("SELECT quantity FROM stock WHERE sku = %s FOR UPDATE", (sku,))
+        (available,) = cur.fetchone()
+        if available < qty:
+            return False
+        cur.execute("UPDATE stock SET quantity = %s WHERE sku = %s", (available - qty, sku))
+        return True
+
+
+def reserve_stock_atomic(conn, sku, qty):
+    with conn.cursor() as cur:
+        # ok: read-modify-write
+        cur.execute("SELECT quantity FROM stock WHERE sku = %s", (sku,))
+        (available,) = cur.fetchone()
+        if available < qty:
+            return False
+        cur.execute("UPDATE stock SET quantity = quantity - %s WHERE sku = %s AND quantity >= %s", (qty, sku, qty))
+        return True
