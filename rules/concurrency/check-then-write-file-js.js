@@ -3,8 +3,8 @@ const path = require("path");
 
 function saveUpload(dir, name, data) {
   const target = path.join(dir, path.basename(name));
+  // ruleid: check-then-write-file-js
   if (!fs.existsSync(target)) {
-    // ruleid: check-then-write-file-js
     fs.writeFileSync(target, data);
   }
 }
@@ -25,16 +25,16 @@ function saveUploadAtomically(dir, name, data) {
 }
 
 function readConfig(file) {
+  // ok: check-then-write-file-js
   if (fs.existsSync(file)) {
-    // ok: check-then-write-file-js
     return JSON.parse(fs.readFileSync(file, "utf8"));
   }
   return {};
 }
 
 function ensureUploadDir(dir) {
+  // ruleid: check-then-write-file-js
   if (!fs.existsSync(dir)) {
-    // ruleid: check-then-write-file-js
     fs.mkdirSync(dir);
   }
 }
@@ -47,4 +47,29 @@ function ensureUploadDirAtomic(dir) {
 function seedConfig(file, template) {
   // ruleid: check-then-write-file-js
   if (!fs.existsSync(file)) fs.copyFileSync(template, file);
+}
+
+router.post("/:id/bio", async (req, res) => {
+  const file = path.join(BIO_DIR, `${Number(req.params.id)}.bio`);
+  // ruleid: check-then-write-file-js
+  if (!fs.existsSync(file)) {
+    fs.writeFileSync(file, String(req.body.bio || ""));
+  }
+  res.json({ ok: true });
+});
+
+function rotate(file, archive) {
+  // ruleid: check-then-write-file-js
+  if (fs.existsSync(archive)) {
+    fs.unlinkSync(archive);
+  } else {
+    console.log("no archive yet");
+  }
+}
+
+function writeDefault(file, other) {
+  // ok: check-then-write-file-js
+  if (!fs.existsSync(file)) {
+    fs.writeFileSync(other, "{}");
+  }
 }
