@@ -537,6 +537,22 @@ def test_bandit_finding_issues_is_not_an_error(repo: GitRepo) -> None:
     ]
 
 
+def test_bandit_does_not_judge_a_container_entrypoint_by_laptop_measures(repo: GitRepo) -> None:
+    """Binding every interface from config and running a tool by name from PATH are what a
+    service in a container does; bandit's B104 and B607 flagged both. Its other checks run."""
+    repo.write(
+        "app/serve.py",
+        "import os\nimport subprocess\n\n"
+        'HOST = os.environ.get("HOST", "0.0.0.0")\n\n\n'
+        "def compress(path):\n"
+        '    subprocess.run(["gzip", "-k", path], check=True, timeout=30)\n',
+    )
+    repo.write("app/fetch.py", TLS_OFF)
+    result = BanditBackend().scan(repo.path, ["app/serve.py", "app/fetch.py"], _context())
+    assert result.error is None
+    assert [(f.rule, f.path) for f in result.findings] == [("bandit-B501", "app/fetch.py")]
+
+
 @pytest.mark.slow
 def test_bandit_issues_fail_the_step_through_the_cli(repo: GitRepo) -> None:
     repo.write("app/fetch.py", TLS_OFF)

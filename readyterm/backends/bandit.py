@@ -45,9 +45,12 @@ _SECRET_TESTS = frozenset({"B105", "B106", "B107"})
 # pickle (B301, B403) call: the shell-command-injection and unsafe-deserialization taint
 # rules flag the ones that untrusted data reaches (on the OWASP benchmark bandit's
 # pattern-only hits were 7 of 12 command-injection and 12 of 38 deserialization negatives).
+# Also the two that judge a deployment by the wrong measure: binding 0.0.0.0 (B104) is what
+# a service in a container must do, and a program run by name from PATH (B607) is how a
+# container image runs its tools; both fired on the fixed twins of our planted-defect apps.
 _SKIPPED_TESTS = (
     *("B101", "B404", "B603", "B113", "B110", "B112", "B608"),
-    *("B303", "B324", "B602", "B605", "B301", "B403"),
+    *("B303", "B324", "B602", "B605", "B301", "B403", "B104", "B607"),
 )
 _SEVERITY: dict[str, Severity] = {"HIGH": "blocker", "MEDIUM": "warning", "LOW": "info"}
 _ISSUES_FOUND = 1
