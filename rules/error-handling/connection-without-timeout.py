@@ -120,3 +120,42 @@ def aws():
     # ok: connection-without-timeout
     sns = boto3.client("sns", config=Config(connect_timeout=3, retries={"max_attempts": 3}))
     return s3, table, sqs, sns
+
+
+# --- Django settings ------------------------------------------------------------------------
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": os.environ.get("DB_NAME", "blog"),
+        "HOST": os.environ.get("DB_HOST", "db"),
+        # ruleid: connection-without-timeout
+        "OPTIONS": {"sslmode": "require"},
+    },
+    "replica": {
+        # ruleid: connection-without-timeout
+        "ENGINE": "django.db.backends.mysql",
+        "NAME": "shop",
+        "HOST": os.environ["REPLICA_HOST"],
+    },
+    "geo": {
+        "ENGINE": "django.contrib.gis.db.backends.postgis",
+        # ok: connection-without-timeout
+        "OPTIONS": {"connect_timeout": 5, "options": "-c statement_timeout=5000"},
+    },
+    "local": {
+        # ok: connection-without-timeout
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": BASE_DIR / "db.sqlite3",
+    },
+    "configured": {
+        "ENGINE": "django.db.backends.postgresql",
+        # ok: connection-without-timeout
+        "OPTIONS": DB_OPTIONS,
+    },
+}
+
+DATABASES["analytics"] = {
+    "ENGINE": "django.db.backends.postgresql",
+    # ruleid: connection-without-timeout
+    "OPTIONS": {},
+}
