@@ -27,3 +27,35 @@ app.post("/login", (req, res) => {
   logger.info(`served ${res.statusCode}`);
   res.sendStatus(401);
 });
+
+app.post("/session", (req, res) => {
+  // ruleid: log-injection-js
+  logger.info("login from " + req.get("user-agent"));
+  // ruleid: log-injection-js
+  logger.warn(`came from ${req.headers["referer"]}`);
+  const fwd = req.header("X-Forwarded-For");
+  // ruleid: log-injection-js
+  console.log(`client ${fwd}`);
+  // ok: log-injection-js
+  logger.info({ userAgent: req.get("user-agent") }, "login");
+  // ok: log-injection-js
+  logger.info(`trace ${req.get("traceparent")} request ${req.headers["x-request-id"]}`);
+  // ok: log-injection-js
+  logger.info(`ua ${req.get("user-agent").replace(/[\r\n]/g, " ")}`);
+  res.sendStatus(204);
+});
+
+export async function GET(request) {
+  // ruleid: log-injection-js
+  logger.info(`search from ${request.headers.get("user-agent")}`);
+  // ok: log-injection-js
+  logger.info(`search ${request.headers.get("x-request-id")}`);
+  return new Response("ok");
+}
+
+const koaRouter = require("@koa/router")();
+koaRouter.get("/ping", (ctx) => {
+  // ruleid: log-injection-js
+  ctx.log.info(`ping from ${ctx.get("User-Agent")}`);
+  ctx.body = "pong";
+});
