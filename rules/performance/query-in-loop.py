@@ -71,7 +71,7 @@ def order_rows(conn, order_ids):
 
 def export(conn, order_ids, writer):
     for order_id in order_ids:
-        # ruleid: query-in-loop
+        # todoruleid: query-in-loop
         row = order_row(conn, order_id)
         writer.writerow(row)
 
