@@ -5,7 +5,7 @@ import shutil
 
 import pandas as pd
 from django.http import JsonResponse
-from fastapi import FastAPI, UploadFile
+from fastapi import FastAPI, File, UploadFile
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -97,3 +97,28 @@ def load_config(path):
     with open(path, encoding="utf-8") as fh:
         # ok: upload-read-into-memory
         return json.load(fh)
+
+
+@api.post("/imports")
+async def import_upload(file: UploadFile = File(...)):
+    # ruleid: upload-read-into-memory
+    content = await file.read()
+    return {"rows": len(content.decode().splitlines())}
+
+
+@api.post("/ok/imports")
+async def import_upload_streamed(file: UploadFile = File(...)):
+    size = 0
+    # ok: upload-read-into-memory
+    while chunk := await file.read(1 << 16):
+        size += len(chunk)
+    return {"size": size}
+
+
+@app.post("/ok/body")
+def body_streamed():
+    with open(f"{IMPORT_DIR}/body.bin", "wb") as out:
+        # ok: upload-read-into-memory
+        while chunk := request.stream.read(65536):
+            out.write(chunk)
+    return {"ok": True}
