@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from readyterm.backends.base import ScanResult
+from readyterm.engine.applicability import drop_inapplicable
 from readyterm.engine.decisions import apply_inline, apply_waivers
 from readyterm.engine.result import StepResult
 from readyterm.foundation.file_roles import is_test_or_example
@@ -55,7 +56,7 @@ def judge_step(
         if baseline is not None:
             own = [replace(f, introduced=f.fingerprint not in baseline) for f in own]
         findings += own
-    findings = _drop_overlaps(findings)
+    findings = _drop_overlaps(drop_inapplicable(findings, prepared.rule_pack, prepared.scope.root))
     if not prepared.options.all_findings:
         findings = [f for f in findings if f.introduced]
     findings = _with_severity_overrides(step_id, findings, prepared)

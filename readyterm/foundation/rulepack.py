@@ -28,6 +28,8 @@ class RuleMeta:
     secret: bool = False
     source: str = ""
     cwe: tuple[str, ...] = ()
+    #: npm packages (name, lowest major; 0: any) whose presence means the rule does not apply.
+    not_with: tuple[tuple[str, int], ...] = ()
 
 
 def bundled_rules_dir() -> Path:
@@ -111,7 +113,23 @@ def _meta(file: Path, raw: Any) -> RuleMeta:
         secret=bool(ours.get("secret", False)),
         source=str(file),
         cwe=cwe_ids(metadata.get("cwe") if isinstance(metadata, dict) else None),
+        not_with=_not_with(file, raw["id"], ours.get("not_with")),
     )
+
+
+def _not_with(file: Path, rule: str, raw: object) -> tuple[tuple[str, int], ...]:
+    if raw is None:
+        return ()
+    valid = isinstance(raw, dict) and all(
+        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 0
+        for k, v in raw.items()
+    )
+    if not valid:
+        raise ConfigError(
+            f"{file}: rule {rule!r}: metadata.readyterm.not_with must map npm package names "
+            "to the lowest major version from which the rule does not apply (0: any)"
+        )
+    return tuple(sorted(cast(dict[str, int], raw).items()))
 
 
 def rule_yaml_files(pack: RulePack, steps: Collection[str] | None = None) -> list[Path]:
