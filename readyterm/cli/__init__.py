@@ -118,7 +118,7 @@ def _dispatch(args: list[str]) -> ExitCode:
         if name == "mcp":
             from readyterm.cli.mcp import serve  # the MCP SDK: only for this command
 
-            return serve()
+            return serve(_write_crash_log, Terminated)
         handler = getattr(commands, f"cmd_{name}")
         result: ExitCode = handler(options)
         return result

@@ -30,9 +30,9 @@ from readyterm.engine.verify import verify
 from readyterm.foundation.errors import EXIT_CODE_MEANINGS, ExitCode, ReadytermError
 from readyterm.foundation.findings import REDACTED, Finding
 from readyterm.foundation.paths import ATTESTATIONS_FILE, WAIVERS_FILE
+from readyterm.reports.code_context import code_context
 from readyterm.reports.json_report import render_json
 from readyterm.reports.prompt import step_prompt
-from readyterm.tui.code_context import code_context
 
 #: Called with a line of news and whether it finishes a step (progress notifications).
 Progress = Callable[[str, bool], None]

@@ -13,6 +13,7 @@ import math
 import os
 import signal
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import anyio
@@ -82,7 +83,8 @@ class ProgressSender:
             )
 
 
-def build_server(handlers: Handlers) -> Server[Any, Any]:
+def build_server(handlers: Handlers, crash_log: Callable[[], str]) -> Server[Any, Any]:
+    """The server; crash_log writes the traceback of a bug and says where (the CLI's)."""
     server: Server[Any, Any] = Server("readyterm", version=__version__, instructions=INSTRUCTIONS)
 
     async def list_tools() -> list[types.Tool]:
@@ -97,7 +99,7 @@ def build_server(handlers: Handlers) -> Server[Any, Any]:
             call.arguments = validate(name, arguments)
         except ReadytermError as exc:
             return failure(exc)
-        return await _run_in_thread(handlers, name, call)
+        return await _run_in_thread(handlers, name, call, crash_log)
 
     server.list_tools()(list_tools)  # type: ignore[no-untyped-call]
     # Arguments are validated by `validate`, which answers in the command line's words.
@@ -105,16 +107,16 @@ def build_server(handlers: Handlers) -> Server[Any, Any]:
     return server
 
 
-async def _run_in_thread(handlers: Handlers, name: str, call: Call) -> types.CallToolResult:
+async def _run_in_thread(
+    handlers: Handlers, name: str, call: Call, crash_log: Callable[[], str]
+) -> types.CallToolResult:
     def work() -> types.CallToolResult:
         try:
             return answer(handlers.call(name, call))
         except ReadytermError as exc:
             return failure(exc)
         except Exception:  # the one place a tool's bug becomes a message, as in the CLI
-            from readyterm.cli import _write_crash_log
-
-            return crash(_write_crash_log())
+            return crash(crash_log())
 
     over = anyio.Event()
 
@@ -141,8 +143,14 @@ async def _run_in_thread(handlers: Handlers, name: str, call: Call) -> types.Cal
     return result
 
 
-def serve() -> ExitCode:
-    """Serve MCP on stdin/stdout until the client closes them (or a signal stops it)."""
+def serve(
+    crash_log: Callable[[], str], stopped: Callable[[signal.Signals], BaseException]
+) -> ExitCode:
+    """Serve MCP on stdin/stdout until the client closes them (or a signal stops it).
+
+    The command line hands in how it reports a bug (crash_log) and a stop by a signal
+    (stopped: the exception it turns into its message and exit code).
+    """
     reader, writer = _claim_stdio()
     handlers = Handlers()
     stopped_by: list[signal.Signals] = []
@@ -158,7 +166,7 @@ def serve() -> ExitCode:
                 return
 
     async def main() -> None:
-        server = build_server(handlers)
+        server = build_server(handlers, crash_log)
         async with anyio.create_task_group() as group:
             group.start_soon(stop_on_signal, group.cancel_scope)
             async with stdio_server(anyio.wrap_file(reader), anyio.wrap_file(writer)) as (
@@ -173,9 +181,7 @@ def serve() -> ExitCode:
     finally:
         handlers.cancel_all()  # whatever ended the loop, no tool keeps running behind us
     if stopped_by:
-        from readyterm.cli import Terminated  # the command line says how it was stopped
-
-        raise Terminated(stopped_by[0])
+        raise stopped(stopped_by[0])
     return ExitCode.READY
 
 
