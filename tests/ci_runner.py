@@ -13,9 +13,12 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from readyterm.foundation.config import _deep_merge as deep_merge
 
 _EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 _COMPARISON = re.compile(r"^([\w.-]+)\s*(==|!=)\s*'([^']*)'$")
@@ -195,3 +198,75 @@ def run_composite_action(
     }
     added = [line for line in path_file.read_text().splitlines() if line]
     return ActionRun(runs, outputs, "".join(summaries), added)
+
+
+@dataclass
+class JobRun:
+    returncode: int
+    stdout: str
+    stderr: str
+    job: dict[str, Any]
+
+
+def gitlab_job(pipeline: dict[str, Any], name: str) -> dict[str, Any]:
+    """A job with its `extends:` merged in, as GitLab resolves it (hashes deep-merged)."""
+    job = dict(pipeline[name])
+    parents = job.pop("extends", [])
+    merged: dict[str, Any] = {}
+    for parent in [parents] if isinstance(parents, str) else parents:
+        merged = deep_merge(merged, gitlab_job(pipeline, parent))
+    return deep_merge(merged, job)
+
+
+def run_gitlab_job(
+    pipeline: dict[str, Any], name: str, *, project_dir: Path, env: dict[str, str], tmp: Path
+) -> JobRun:
+    """Run a job's `script:` in one POSIX shell that stops at the first failing line, with
+    the pipeline's and the job's variables under the CI variables the runner sets."""
+    job = gitlab_job(pipeline, name)
+    variables = {**pipeline.get("variables", {}), **job.get("variables", {})}
+    given = {k: str(v) for k, v in variables.items() if k not in env}
+    job_env = {
+        **given,
+        "CI": "true",
+        "GITLAB_CI": "true",
+        "CI_PROJECT_DIR": str(project_dir),
+        "CI_JOB_NAME": name,
+        **env,
+    }
+    script = "\n".join(str(line) for line in job["script"])
+    file = tmp / f"gitlab-{name.strip('.')}.sh"
+    file.write_text(script, encoding="utf-8")
+    done = subprocess.run(
+        ["sh", "-e", str(file)],
+        cwd=project_dir,
+        env=job_env,
+        capture_output=True,
+        text=True,
+        timeout=STEP_TIMEOUT,
+        check=False,
+    )
+    return JobRun(done.returncode, done.stdout, done.stderr, job)
+
+
+def check_jsonschema(schema: str, path: Path) -> subprocess.CompletedProcess[str]:
+    """check-jsonschema (a dev dependency) with one of its vendored schemas: no network."""
+    command = str(Path(sys.executable).with_name("check-jsonschema"))
+    return subprocess.run(
+        [command, "--builtin-schema", schema, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def checkout(origin: Path, target: Path) -> Path:
+    """What actions/checkout with fetch-depth 0 leaves: a clone with origin/* refs."""
+    subprocess.run(
+        ["git", "clone", "--quiet", "--no-local", str(origin), str(target)],
+        check=True,
+        timeout=120,
+        capture_output=True,
+    )
+    return target

@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from readyterm.cli.demo import write_demo
-from tests.ci_runner import ActionRun, run_composite_action
+from tests.ci_runner import ActionRun, check_jsonschema, checkout, run_composite_action
 from tests.conftest import GitRepo
 
 pytestmark = pytest.mark.slow
@@ -35,20 +35,6 @@ WORKFLOW = ROOT / "examples/ci/github-workflow.yml"
 def action() -> dict[str, Any]:
     loaded: dict[str, Any] = yaml.safe_load(ACTION_FILE.read_text(encoding="utf-8"))
     return loaded
-
-
-def tool(name: str) -> str:
-    return str(Path(sys.executable).with_name(name))
-
-
-def check_jsonschema(schema: str, path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [tool("check-jsonschema"), "--builtin-schema", schema, str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def job_env() -> dict[str, str]:
@@ -143,17 +129,6 @@ def test_the_install_step_installs_readyterm_from_the_actions_checkout(
     # A venv of its own: the runner's Python is not touched.
     assert not installed.is_relative_to(Path(sys.prefix))
     assert runner_temp.path_added == [str(installed.parent)]  # on PATH for later steps
-
-
-def checkout(origin: Path, target: Path) -> Path:
-    """What actions/checkout with fetch-depth 0 leaves: a clone with origin/* refs."""
-    subprocess.run(
-        ["git", "clone", "--quiet", "--no-local", str(origin), str(target)],
-        check=True,
-        timeout=120,
-        capture_output=True,
-    )
-    return target
 
 
 def run_action(
