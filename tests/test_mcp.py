@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -438,3 +439,34 @@ def _zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
     except OSError:
         return False
+
+
+def test_the_readmes_mcp_config_starts_the_server(tmp_path: Path) -> None:
+    """The lines the README tells a user to paste into an assistant start a working server."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### A coding assistant (MCP)", 1)[1].split("\n### ", 1)[0]
+    blocks = re.findall(r"```(\w+)\n(.*?)```", section, re.S)
+    config = json.loads(next(body for lang, body in blocks if lang == "json"))
+    server = config["mcpServers"]["readyterm"]
+    shell = next(body for lang, body in blocks if lang == "sh")
+    add = next(line for line in shell.splitlines() if line.startswith("claude mcp add"))
+    # The Claude Code line and the JSON start the same command.
+    assert add.split(" -- ", 1)[1].split("#")[0].split() == [server["command"], *server["args"]]
+
+    async def main() -> None:
+        # The assistant finds `readyterm` on PATH, where pipx (here: this venv) put it.
+        path = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
+        params = StdioServerParameters(
+            command=server["command"],
+            args=server["args"],
+            env={**os.environ, "PATH": path},
+            cwd=str(tmp_path),
+        )
+        async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+            initialized = await session.initialize()
+            assert initialized.serverInfo.name == "readyterm"
+            assert initialized.instructions and "run_checks" in initialized.instructions
+            listed = await session.list_tools()
+            assert {tool.name for tool in listed.tools} == TOOLS
+
+    anyio.run(main)
