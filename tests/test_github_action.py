@@ -269,3 +269,34 @@ def test_a_check_that_cannot_run_fails_the_job_with_exit_3(
     assert run.outputs["verdict"] == "error"
     assert "## readyterm: ⚠️ Unknown: a check could not run" in run.summary
     assert run.step("upload-sarif").ran  # what did run is still uploaded
+
+
+def test_actionlint_accepts_the_example_with_this_action_and_catches_a_wrong_input(
+    tmp_path: Path,
+) -> None:
+    """actionlint reads action.yml for a local `uses: ./`: the example's inputs must exist."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.path.mkdir()
+    repo.git("init", "--quiet")
+    repo.write("action.yml", ACTION_FILE.read_text(encoding="utf-8"))
+    example = WORKFLOW.read_text(encoding="utf-8")
+    local = re.sub(r"uses: [\w-]+/readyterm@\S+", "uses: ./", example)
+    assert local != example
+    workflow = repo.write(".github/workflows/readyterm.yml", local)
+
+    def actionlint() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(Path(sys.executable).with_name("actionlint")), "-no-color"],
+            cwd=repo.path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    done = actionlint()
+    assert done.returncode == 0, done.stdout + done.stderr
+    workflow.write_text(local.replace("strict:", "strictness:"), encoding="utf-8")
+    done = actionlint()
+    assert done.returncode == 1
+    assert 'input "strictness" is not defined in action "readyterm"' in done.stdout

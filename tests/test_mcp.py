@@ -26,8 +26,11 @@ import yaml
 from mcp import ClientSession, StdioServerParameters, types
 from mcp.client.stdio import stdio_client
 from mcp.shared.exceptions import McpError
+from mcp.shared.memory import create_connected_server_and_client_session
 
 from readyterm.cli.demo import write_demo
+from readyterm.cli.mcp.handlers import Call, Handlers, Reply
+from readyterm.cli.mcp.server import build_server
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.slow
@@ -470,3 +473,39 @@ def test_the_readmes_mcp_config_starts_the_server(tmp_path: Path) -> None:
             assert {tool.name for tool in listed.tools} == TOOLS
 
     anyio.run(main)
+
+
+class _Broken(Handlers):
+    """A tool with a bug in it (fault injection): it raises what no tool should."""
+
+    def tool_list_steps(self, call: Call) -> Reply:
+        raise RuntimeError("a bug in a tool")
+
+
+def test_a_bug_in_a_tool_is_the_clis_internal_error_and_the_server_goes_on(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "crash.log"
+
+    def crash_log() -> str:
+        log.write_text("the traceback")
+        return str(log)
+
+    seen: dict[str, types.CallToolResult] = {}
+
+    async def main() -> None:
+        server = build_server(_Broken(), crash_log)
+        async with create_connected_server_and_client_session(server) as session:
+            seen["broken"] = await session.call_tool("list_steps", {})
+            seen["next"] = await session.call_tool("verify", {"path": str(tmp_path)})
+
+    anyio.run(main)
+    broken = seen["broken"]
+    assert broken.isError
+    assert text(broken).startswith("readyterm: internal error (a bug in readyterm")
+    assert f"details: {log}" in text(broken)
+    assert text(broken).endswith("(exit code 3: a check could not run)")
+    assert (broken.structuredContent or {})["exit_code"] == 3
+    # The next call is served (and a folder without records is verify's exit 2, no error).
+    assert not seen["next"].isError
+    assert (seen["next"].structuredContent or {})["outcome"] == "missing"
