@@ -78,6 +78,10 @@ def text(result: types.CallToolResult) -> str:
     return block.text
 
 
+def crash_logs() -> list[Path]:
+    return list(Path(os.environ["READYTERM_LOG_DIR"]).glob("crash-*.log"))
+
+
 def findings(result: dict[str, Any]) -> list[dict[str, Any]]:
     return [f for step in result["steps"] for f in step["findings"]]
 
@@ -371,6 +375,7 @@ def test_a_cancelled_run_stops_its_tools_and_the_server_serves_the_next_call(dem
     assert seen["left"] == {}, f"still running {seen['stopped_after']:.1f}s after the cancel"
     assert not seen["next"].isError and seen["next"].structuredContent["verdict"] == "ready"
     assert not (demo / ".readyterm").exists()
+    assert not crash_logs()  # a cancel is no bug
 
 
 def _send(server: subprocess.Popen[bytes], message: dict[str, Any]) -> None:
@@ -415,12 +420,14 @@ def test_a_server_stopped_in_the_middle_of_a_run_stops_the_tools_and_says_so(
         running = _tools_running(server.pid)
         assert running, "the tools never started"
         if how == "SIGTERM":
+            # The client keeps its end open: the server must not wait for it to speak.
             server.send_signal(signal.SIGTERM)
         else:
             assert server.stdin is not None
             server.stdin.close()
-            server.stdin = None  # communicate() would flush it
-        _, stderr = server.communicate(timeout=60)
+        server.wait(timeout=60)
+        assert server.stderr is not None
+        stderr = server.stderr.read()
     finally:
         if server.poll() is None:
             server.kill()
@@ -435,6 +442,7 @@ def test_a_server_stopped_in_the_middle_of_a_run_stops_the_tools_and_says_so(
     alive = [p for p in running if Path(f"/proc/{p}").exists() and not _zombie(p)]
     assert alive == [], {p: running[p] for p in alive}
     assert not (demo / ".readyterm").exists()
+    assert not crash_logs()
 
 
 def _zombie(pid: int) -> bool:

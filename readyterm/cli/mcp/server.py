@@ -13,8 +13,9 @@ import math
 import os
 import signal
 import sys
-from collections.abc import Callable
-from typing import Any
+import threading
+from collections.abc import AsyncIterator, Callable
+from typing import Any, cast
 
 import anyio
 import anyio.lowlevel
@@ -151,6 +152,12 @@ def serve(
     The command line hands in how it reports a bug (crash_log) and a stop by a signal
     (stopped: the exception it turns into its message and exit code).
     """
+    if sys.stdin.isatty():  # started by hand: say what this waits for
+        print(
+            "readyterm mcp: serving MCP on stdin/stdout for a coding assistant "
+            "(configure it to run `readyterm mcp`); Ctrl-C stops",
+            file=sys.stderr,
+        )
     reader, writer = _claim_stdio()
     handlers = Handlers()
     stopped_by: list[signal.Signals] = []
@@ -169,10 +176,9 @@ def serve(
         server = build_server(handlers, crash_log)
         async with anyio.create_task_group() as group:
             group.start_soon(stop_on_signal, group.cancel_scope)
-            async with stdio_server(anyio.wrap_file(reader), anyio.wrap_file(writer)) as (
-                incoming,
-                outgoing,
-            ):
+            # stdio_server only iterates its stdin: the lines serve as the file.
+            requests = cast(anyio.AsyncFile[str], _ClientLines(reader))
+            async with stdio_server(requests, anyio.wrap_file(writer)) as (incoming, outgoing):
                 await server.run(incoming, outgoing, server.create_initialization_options())
             group.cancel_scope.cancel()  # the client closed the connection
 
@@ -185,17 +191,53 @@ def serve(
     return ExitCode.READY
 
 
-def _claim_stdio() -> tuple[io.TextIOWrapper, io.TextIOWrapper]:
+def _claim_stdio() -> tuple[int, io.TextIOWrapper]:
     """The protocol's own copies of stdin and stdout; fd 0 and 1 then point elsewhere.
 
     One stray print (ours, a library's or a child process's) on stdout would break the
     JSON-RPC stream, and a child reading stdin would eat the client's requests.
     """
-    reader = io.TextIOWrapper(os.fdopen(os.dup(0), "rb"), encoding="utf-8", errors="replace")
+    requests = os.dup(0)
     writer = io.TextIOWrapper(os.fdopen(os.dup(1), "wb"), encoding="utf-8")
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
-    return reader, writer
+    return requests, writer
+
+
+class _ClientLines:
+    """The client's messages, one per line, read by a daemon thread.
+
+    Not anyio's file wrapper: its read waits in a worker thread that cannot be abandoned, so
+    a server told to stop (SIGTERM) would wait for a client that keeps its end open but says
+    nothing. Raw reads, so no buffer lock is held when the interpreter exits.
+    """
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    async def __aiter__(self) -> AsyncIterator[str]:
+        send, receive = anyio.create_memory_object_stream[str](16)
+        token = anyio.lowlevel.current_token()
+        gone = (anyio.RunFinishedError, anyio.BrokenResourceError, anyio.ClosedResourceError)
+
+        def pump() -> None:
+            pending = b""
+            try:
+                while chunk := os.read(self.fd, 1 << 16):
+                    *lines, pending = (pending + chunk).split(b"\n")
+                    for line in lines:
+                        if line.strip():
+                            from_thread.run(send.send, line.decode("utf-8", "replace"), token=token)
+            except (*gone, OSError):
+                pass
+            finally:
+                with contextlib.suppress(*gone):
+                    from_thread.run_sync(send.close, token=token)
+
+        threading.Thread(target=pump, name="readyterm-mcp-requests", daemon=True).start()
+        async with receive:
+            async for line in receive:
+                yield line
