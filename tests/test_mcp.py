@@ -139,6 +139,9 @@ def test_an_assistant_runs_the_demo_waives_a_finding_and_the_next_run_treats_it_
         with anyio.fail_after(RUN_TIMEOUT):
             second = await session.call_tool("run_checks", {"path": str(demo), "no_staging": True})
         seen["second"] = second.structuredContent
+        seen["explained_again"] = await session.call_tool(
+            "explain_finding", {"fingerprint": blocker["fingerprint"], "path": str(demo)}
+        )
 
     drive(scenario, demo)
 
@@ -195,6 +198,9 @@ def test_an_assistant_runs_the_demo_waives_a_finding_and_the_next_run_treats_it_
         blocker["fingerprint"]
     ]
     assert len(again) == len(findings(first))
+    assert text(seen["explained_again"]).endswith(
+        "Already accepted (waiver): internal tool, replaced next sprint"
+    )
 
 
 def test_attestations_record_and_verify_write_what_the_cli_writes(demo: Path) -> None:

@@ -113,7 +113,8 @@ class Handlers:
             "code": {"path": finding.path, "first_line": first, "text": context},
             "prompt": prompt,
         }
-        note = "" if not finding.waived else f"\n\n(waived: {finding.waiver})"
+        waiver = finding.waiver
+        note = f"\n\nAlready accepted ({waiver.kind}): {waiver.reason}" if waiver else ""
         return Reply(prompt + note, data)
 
     def tool_waive(self, call: Call) -> Reply:
