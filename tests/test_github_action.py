@@ -54,6 +54,21 @@ def test_the_action_and_the_example_workflow_are_valid_against_githubs_schemas()
         assert "ok -- validation done" in done.stdout
 
 
+@pytest.mark.parametrize("name", ["github-actions.yml", "github-actions-matrix.yml"])
+def test_the_other_github_examples_are_valid_workflows_too(name: str) -> None:
+    example = WORKFLOW.with_name(name)
+    done = check_jsonschema("vendor.github-workflows", example)
+    assert done.returncode == 0, done.stdout + done.stderr
+    linted = subprocess.run(
+        [str(Path(sys.executable).with_name("actionlint")), "-no-color", str(example)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+
+
 def test_the_schema_check_would_catch_a_broken_action(tmp_path: Path) -> None:
     """The validation is no formality: a composite step without a shell is rejected."""
     broken = action()

@@ -50,6 +50,11 @@ def test_the_template_is_valid_against_gitlabs_ci_schema(tmp_path: Path) -> None
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_the_gitlab_example_is_valid_too() -> None:
+    done = check_jsonschema("vendor.gitlab-ci", ROOT / "examples/ci/gitlab-ci.yml")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_the_schema_check_would_catch_a_broken_template(tmp_path: Path) -> None:
     broken = pipeline()
     # (The schema leaves hidden jobs free-form: break the job that runs.)
