@@ -1,4 +1,5 @@
-"""Command line: `readyterm [--ci] [PATH]`, `verify`, `demo`, `waive`, `attest`, `steps`, `merge`.
+"""Command line: `readyterm [--ci] [PATH]`, `verify`, `demo`, `waive`, `attest`, `steps`, `merge`,
+`mcp`.
 
 One top-level handler maps ReadytermError to its exit code and prints no traceback;
 anything unexpected is logged to a file whose path is printed. `check` is the one place
@@ -114,6 +115,10 @@ def _dispatch(args: list[str]) -> ExitCode:
         options = command_parser(name).parse_args(rest)
         if name == "demo":
             return check(options, commands.write_demo_repo(options))
+        if name == "mcp":
+            from readyterm.cli.mcp import serve  # the MCP SDK: only for this command
+
+            return serve(_write_crash_log, Terminated)
         handler = getattr(commands, f"cmd_{name}")
         result: ExitCode = handler(options)
         return result

@@ -14,7 +14,7 @@ from readyterm.foundation.steps import STEP_IDS
 if TYPE_CHECKING:
     from readyterm.engine.events import RunOptions
 
-SUBCOMMANDS = ("verify", "demo", "waive", "attest", "steps", "merge")
+SUBCOMMANDS = ("verify", "demo", "waive", "attest", "steps", "merge", "mcp")
 FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "prompt")
 #: What `add_run_options` adds that RunOptions takes as it is (its fields of the same name).
 _RUN_FLAGS = ("base", "whole", "steps", "no_staging", "strict", "all_findings")
@@ -144,6 +144,12 @@ def command_parser(name: str) -> argparse.ArgumentParser:
             "results", nargs="*", type=Path, metavar="RESULT.json", help="the jobs' results"
         )
         add_report_options(parser)
+    elif name == "mcp":
+        parser.description = (
+            "Serve the checklist to a coding assistant over MCP (stdio): list_steps, "
+            "run_checks, explain_finding, waive, attest, write_record, verify."
+        )
+        parser.epilog = "configure it in the assistant as the command `readyterm mcp`"
     return parser
 
 

@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
+from readyterm.cli import decide
 from readyterm.cli.arguments import run_options
 from readyterm.cli.demo import write_demo
-from readyterm.engine.decisions import (
-    DEFAULT_WAIVER_DAYS,
-    MAX_WAIVER_DAYS,
-    Attestation,
-    WaiverEntry,
-    add_attestation,
-    add_waiver,
-)
 from readyterm.engine.merge import merge_files
 from readyterm.engine.record import write_record
 from readyterm.engine.result import RunResult
@@ -33,11 +26,10 @@ from readyterm.engine.runner import (
 )
 from readyterm.engine.verify import verify
 from readyterm.foundation.atomic import write_text_atomic
-from readyterm.foundation.config import Config, git_timeout, load_config
+from readyterm.foundation.config import Config, load_config
 from readyterm.foundation.errors import ConfigError, ExitCode
-from readyterm.foundation.gitcmd import open_repo
 from readyterm.foundation.paths import ATTESTATIONS_FILE, WAIVERS_FILE
-from readyterm.foundation.steps import STEPS, STEPS_BY_ID
+from readyterm.foundation.steps import STEPS
 from readyterm.reports import PLANNED_FORMATS, formatters
 from readyterm.reports.github import render_github_summary
 
@@ -172,88 +164,50 @@ def write_demo_repo(options: argparse.Namespace) -> Path:
     return where
 
 
-def _git_identity(repo_path: Path) -> str | None:
-    repo = open_repo(repo_path, git_timeout(find_root(repo_path)))
-    return repo.identity() if repo else None
-
-
 def cmd_waive(options: argparse.Namespace) -> ExitCode:
-    if not (options.rule or options.path or options.fingerprint):
-        raise ConfigError("say what to waive: a RULE, --path or --fingerprint")
-    today = dt.datetime.now(dt.UTC).date()
-    if options.expires is not None:
-        expires = options.expires
-    else:
-        days = DEFAULT_WAIVER_DAYS if options.days is None else options.days
-        expires = today + dt.timedelta(days=days)
-    if not today <= expires <= today + dt.timedelta(days=MAX_WAIVER_DAYS):
-        raise ConfigError(
-            f"a waiver must expire between today and {MAX_WAIVER_DAYS} days from now "
-            f"(got {expires.isoformat()})"
-        )
-    owner = options.owner or _git_identity(options.repo)
-    if not owner:
-        raise ConfigError("no owner: pass --owner or set git config user.email")
-    if not options.reason.strip():
-        raise ConfigError("--reason must say why the risk is acceptable")
-    root = find_root(options.repo)
-    entry = WaiverEntry(
+    entry = decide.waive(
+        options.repo,
         rule=options.rule,
         path=options.path,
         fingerprint=options.fingerprint,
         reason=options.reason,
-        owner=owner,
-        expires=expires,
+        owner=options.owner,
+        days=options.days,
+        expires=options.expires,
     )
-    add_waiver(root, entry)
     print(f"waived {entry.describe()} in {WAIVERS_FILE}")
     return ExitCode.READY
 
 
 def cmd_attest(options: argparse.Namespace) -> ExitCode:
-    step = STEPS_BY_ID[options.step]
-    known = {q.id for q in step.questions}
-    author = options.author or _git_identity(options.repo)
-    if not author:
-        raise ConfigError("no author: pass --author or set git config user.email")
-    root = find_root(options.repo)
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    entries = []
+    answers = []
     for answer in options.answer:
         question, sep, text = answer.partition("=")
         if not sep or not text.strip():
             raise ConfigError(f"--answer expects QUESTION=TEXT, got {answer!r}")
-        if question not in known:
-            raise ConfigError(
-                f"{step.id} has no question {question!r}",
-                hint="questions: " + (", ".join(sorted(known)) or "(none for this step)"),
-            )
-        entries.append(
-            Attestation(step=step.id, question=question, answer=text.strip(), author=author, at=now)
-        )
-    for entry in entries:
-        add_attestation(root, entry)
-    print(f"recorded {len(entries)} attestation(s) for {step.id} in {ATTESTATIONS_FILE}")
+        answers.append((question, text))
+    entries = decide.attest(options.repo, options.step, answers, options.author)
+    print(f"recorded {len(entries)} attestation(s) for {options.step} in {ATTESTATIONS_FILE}")
     return ExitCode.READY
+
+
+def steps_list() -> list[dict[str, Any]]:
+    """The checklist as `readyterm steps --format json` prints it (and the MCP tool returns)."""
+    return [
+        {
+            "id": s.id,
+            "title": s.title,
+            "question": s.question,
+            "checked_by": s.checked_by,
+            "attestations": [{"id": q.id, "question": q.text} for q in s.questions],
+        }
+        for s in STEPS
+    ]
 
 
 def cmd_steps(options: argparse.Namespace) -> ExitCode:
     if options.format == "json":
-        print(
-            json.dumps(
-                [
-                    {
-                        "id": s.id,
-                        "title": s.title,
-                        "question": s.question,
-                        "checked_by": s.checked_by,
-                        "attestations": [{"id": q.id, "question": q.text} for q in s.questions],
-                    }
-                    for s in STEPS
-                ],
-                indent=2,
-            )
-        )
+        print(json.dumps(steps_list(), indent=2))
         return ExitCode.READY
     for s in STEPS:
         print(f"{s.id:<17} {s.question}")

@@ -15,6 +15,16 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130
 
 
+#: What each exit code means, in the words of `readyterm --help` (the MCP server says them too).
+EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
+    ExitCode.READY: "ready",
+    ExitCode.NOT_READY: "not ready",
+    ExitCode.USAGE: "usage or configuration error",
+    ExitCode.CHECK_FAILED: "a check could not run",
+    ExitCode.INTERRUPTED: "interrupted",
+}
+
+
 class ReadytermError(Exception):
     """An error whose message is written for the user; the CLI prints it without a traceback."""
 

@@ -31,9 +31,9 @@ from readyterm.foundation.findings import Finding
 from readyterm.foundation.gitcmd import Git, open_repo
 from readyterm.foundation.paths import ATTESTATIONS_FILE
 from readyterm.foundation.steps import STEP_IDS, STEPS, STEPS_BY_ID
+from readyterm.reports.code_context import code_context
 from readyterm.reports.prompt import step_prompt
 from readyterm.tui.actions import ACTIONS
-from readyterm.tui.code_context import code_context
 from readyterm.tui.screens.modals import (
     ErrorModal,
     HelpModal,

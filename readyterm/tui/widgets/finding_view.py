@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from readyterm.foundation.findings import Finding
-from readyterm.tui.code_context import code_context
+from readyterm.reports.code_context import code_context
 from readyterm.tui.state import location
 
 SEVERITY_LOOK = {"blocker": ("✘", "blocker"), "warning": ("▲", "warning"), "info": ("ℹ", "info")}
