@@ -39,8 +39,6 @@ def judge_step(
 ) -> StepResult:
     """readers[i] says which files the backend of results[i] parses (None: it parses none)."""
     errors = [r.error for r, _ in results if r.error]
-    if errors:
-        return StepResult(step_id, "error", "\n".join(errors))
     skipped = [r.skipped for r, _ in results if r.skipped]
     if skipped and len(skipped) == len(results):
         return StepResult(step_id, "skipped", "; ".join(skipped))
@@ -66,6 +64,8 @@ def judge_step(
     today = prepared.options.today or dt.datetime.now(dt.UTC).date()
     findings, _applied, _notices = apply_waivers(findings, prepared.waivers, today)
     findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.path, f.line, f.rule))
+    if errors:  # what the checks that did run found is shown beside why one could not
+        return StepResult(step_id, "error", "\n".join(errors), findings)
     if blocking:
         return StepResult(
             step_id,
@@ -77,6 +77,8 @@ def judge_step(
         )
     outcome = _outcome(step_id, findings, prepared.options.strict)
     outcome.details = details
+    if skipped:  # a check of the step that did not apply says why (the suite not run)
+        outcome.summary += "; " + "; ".join(skipped)
     if unread:
         outcome.summary += (
             f"; {len(unread)} file(s) no check could read, not blocking outside a change "

@@ -31,6 +31,9 @@ PROJECT_RULES = {
     "no-error-reporting": "warning",
     "tests-missing": "warning",
     "tests-happy-path-only": "warning",
+    "tests-failing": "blocker",
+    "tests-uncovered-change": "warning",
+    "tests-failure-path-untested": "warning",
     "gate-weakened": "warning",
     "attestation-missing": "warning",
 }

@@ -1,0 +1,44 @@
+"""Which lines of a file the change added or modified (what diff coverage is measured on)."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from readyterm.backends.base import ScanContext
+from readyterm.foundation.errors import ToolError
+
+
+def changed_lines(root: Path, path: str, context: ScanContext) -> set[int] | None:
+    """1-based head lines the change adds or modifies; every line in a whole-repo run or for
+    a new file; None when the file cannot be read."""
+    try:
+        head = (root / path).read_bytes().decode("utf-8", "replace").splitlines()
+    except OSError:
+        return None
+    base = None
+    if context.mode == "diff":
+        try:
+            base = context.base_content(path)
+        except ToolError:  # git failed: judge the whole file rather than nothing
+            base = None
+    if base is None:
+        return set(range(1, len(head) + 1))
+    before = base.decode("utf-8", "replace").splitlines()
+    lines: set[int] = set()
+    matcher = difflib.SequenceMatcher(None, before, head, autojunk=False)
+    for tag, _i1, _i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("replace", "insert"):
+            lines.update(range(j1 + 1, j2 + 1))
+    return lines
+
+
+def ranges(lines: set[int]) -> list[tuple[int, int]]:
+    """Sorted lines as inclusive (first, last) runs: {1, 2, 3, 7} -> [(1, 3), (7, 7)]."""
+    runs: list[tuple[int, int]] = []
+    for line in sorted(lines):
+        if runs and line == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], line)
+        else:
+            runs.append((line, line))
+    return runs

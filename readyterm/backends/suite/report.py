@@ -1,0 +1,218 @@
+"""What a suite run means for the step: its error, its findings and the record's figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from readyterm.backends.suite.diffcov import DiffCoverage
+from readyterm.backends.suite.paths import FailurePath
+from readyterm.backends.suite.results import SuiteRun
+from readyterm.foundation.config import TestsConfig
+from readyterm.foundation.findings import Finding, Severity, read_lines
+
+_MAX_FAILURES = 20
+_WHY_UNCOVERED = (
+    "No test ran these changed lines: whatever they do wrong, the first to find out is a "
+    "user in production."
+)
+_WHY_PATH = (
+    "Failure paths are where generated tests stop: the happy path is tested and the branch "
+    "that handles the timeout, the error status or the bad input first runs in production."
+)
+
+
+def unjudged(runs: list[SuiteRun], timeout: float) -> str | None:
+    """Why the suite's run cannot be judged (the step is then `error`), None when it can."""
+    for run in runs:
+        command = " ".join(run.suite.argv)
+        tail = f"\nits last output:\n{run.tail}" if run.tail else ""
+        if run.status == "timed-out":
+            return (
+                f"`{command}` did not finish within {timeout:g} s and was stopped with every "
+                "process it started; raise `timeouts.tests` in .readyterm.yaml (or "
+                "READYTERM_TIMEOUTS__TESTS), or run fewer tests with `tests.select: changed`" + tail
+            )
+        if run.status == "cancelled":
+            return f"`{command}` was cancelled and stopped with every process it started"
+        if run.status == "not-run":
+            return f"`{command}` could not be started: {run.tail}; fix `tests.command`"
+        if run.status == "no-tests":
+            return (
+                f"`{command}` collected no tests; add tests, or point `tests.command` at the "
+                "command that runs them" + tail
+            )
+        if run.status == "broken":
+            code = run.returncode if run.returncode is not None else "?"
+            return (
+                f"`{command}` exited with code {code} before judging any test (an import "
+                "error, a missing dependency or a bad option?); make it pass on its own first, "
+                "or set `tests.command`" + tail
+            )
+    return None
+
+
+def failing_tests(runs: list[SuiteRun]) -> list[Finding]:
+    findings = []
+    for run in runs:
+        if run.status != "failed":
+            continue
+        failures = run.failures[:_MAX_FAILURES]
+        for failed in failures:
+            findings.append(
+                _finding(
+                    "tests-failing",
+                    "blocker",
+                    failed.path or "",
+                    failed.line,
+                    failed.line,
+                    f"test fails: {failed.name}: {failed.message}",
+                    "A failing test is a known defect shipped.",
+                    "Make the test pass (or, if it is wrong, fix the test), then run again.",
+                    code=failed.name,
+                )
+            )
+        if not failures:
+            findings.append(
+                _finding(
+                    "tests-failing",
+                    "blocker",
+                    "",
+                    0,
+                    0,
+                    f"`{' '.join(run.suite.argv)}` reports failing tests:\n{run.tail}",
+                    "A failing test is a known defect shipped.",
+                    "Make the tests pass, then run again.",
+                    code=" ".join(run.suite.argv),
+                )
+            )
+    return findings
+
+
+def uncovered(
+    root: Path, diff: DiffCoverage, threshold: float, paths: list[FailurePath]
+) -> list[Finding]:
+    """One finding per run of uncovered changed lines: warnings while the change's diff
+    coverage is below the threshold, advice above it. A run that lies within an untaken
+    failure path is left to that path's finding, which says more."""
+    percent = diff.percent
+    if percent is None:
+        return []
+    severity: Severity = "warning" if percent < threshold else "info"
+    untaken = [(p.path, p.line, p.end_line) for p in paths if not p.exercised]
+    findings = []
+    for file in diff.files:
+        text = _text(root, file.path)
+        for first, last in file.ranges():
+            if any(p == file.path and a <= first and last <= b for p, a, b in untaken):
+                continue
+            lines = f"line {first}" if first == last else f"lines {first}-{last}"
+            findings.append(
+                _finding(
+                    "tests-uncovered-change",
+                    severity,
+                    file.path,
+                    first,
+                    last,
+                    f"no test runs changed {lines} (diff coverage {percent:.0f} %, "
+                    f"threshold {threshold:g} %)",
+                    _WHY_UNCOVERED,
+                    "Add a test that runs these lines and checks what they do.",
+                    code=read_lines(text, first, last),
+                )
+            )
+    return findings
+
+
+def unexercised(paths: list[FailurePath]) -> list[Finding]:
+    return [
+        _finding(
+            "tests-failure-path-untested",
+            "warning",
+            path.path,
+            path.line,
+            path.end_line,
+            path.describe(),
+            _WHY_PATH,
+            "Add a test that makes it fail this way (a mocked error, a timeout, an error "
+            "status, invalid input) and checks what the code does then.",
+            code=path.branch if path.guards is None else f"{path.branch} ({path.guards})",
+        )
+        for path in paths
+        if not path.exercised
+    ]
+
+
+def details(
+    runs: list[SuiteRun],
+    diff: DiffCoverage,
+    paths: list[FailurePath],
+    settings: TestsConfig,
+    partial: bool,
+) -> dict[str, Any]:
+    """The figures the record keeps and the step pane shows."""
+    counts = [run.counts for run in runs if run.counts is not None]
+    percent = diff.percent
+    return {
+        "commands": [" ".join(run.suite.argv) for run in runs],
+        "sources": [run.suite.source for run in runs],
+        "seconds": round(sum(run.seconds for run in runs), 2),
+        "tests": {
+            "run": sum(c.run for c in counts),
+            "passed": sum(c.passed for c in counts),
+            "failed": sum(c.failed for c in counts),
+            "skipped": sum(c.skipped for c in counts),
+        }
+        if counts
+        else None,
+        "select": settings.select,
+        "partial": partial,
+        "diff_coverage": {
+            "percent": None if percent is None else round(percent, 1),
+            "covered": diff.covered,
+            "lines": diff.measured,
+            "threshold": settings.diff_coverage,
+            "uncovered": {f.path: [list(r) for r in f.ranges()] for f in diff.files if f.uncovered},
+        },
+        "failure_paths": {
+            "exercised": sum(p.exercised for p in paths),
+            "total": len(paths),
+            "unexercised": [
+                {"path": p.path, "line": p.line, "branch": p.branch, "guards": p.guards}
+                for p in paths
+                if not p.exercised
+            ],
+        },
+    }
+
+
+def _text(root: Path, path: str) -> str:
+    try:
+        return (root / path).read_text("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _finding(
+    rule: str,
+    severity: Severity,
+    path: str,
+    line: int,
+    end_line: int,
+    message: str,
+    why: str,
+    fix: str,
+    code: str = "",
+) -> Finding:
+    return Finding(
+        rule=rule,
+        step="tests",
+        severity=severity,
+        path=path,
+        line=line,
+        end_line=end_line,
+        message=message,
+        why=why,
+        fix=fix,
+        code=code,
+    )
