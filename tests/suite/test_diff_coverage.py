@@ -147,7 +147,7 @@ def test_uncovered_changed_lines_are_warnings_below_the_threshold(tmp_path: Path
 
 def test_above_the_threshold_uncovered_lines_are_advice(tmp_path: Path) -> None:
     repo = project(tmp_path, BASE, HEAD, config=CONFIG + "  diff_coverage: 30\n")
-    code, step = run_tests_step(repo, "--strict")
+    _code, step = run_tests_step(repo, "--strict")
     severities = {f["severity"] for f in step["findings"] if f["rule"] == "tests-uncovered-change"}
     assert severities == {"info"}
     assert step["details"]["diff_coverage"]["threshold"] == 30
