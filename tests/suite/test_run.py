@@ -70,7 +70,7 @@ def test_a_suite_that_cannot_import_the_code_is_an_error_with_its_output(tmp_pat
     code, step = run_tests_step(project(tmp_path, BASE, {"tests/test_broken.py": broken}))
     assert code == 3
     assert step["status"] == "error"
-    assert "exited with code 2 before judging any test" in step["summary"]
+    assert "exited with code 2 before judging any test; a dependency is missing" in step["summary"]
     assert "not_installed_anywhere" in step["summary"]  # its last output lines
 
 

@@ -78,5 +78,7 @@ class SuiteBackend:
 def _not_run(root: Path, files: list[str], why: str) -> ScanResult:
     """The suite could not be judged: an error, with the word heuristic's guess beside it."""
     guessed = guessed_findings(root, files)
-    note = " The findings shown are a fallback guess from the test files' words." if guessed else ""
+    note = (
+        "\nThe findings shown are a fallback guess from the test files' words." if guessed else ""
+    )
     return ScanResult(error=f"the tests could not be run: {why}{note}", findings=guessed)

@@ -87,7 +87,8 @@ def _handlers(
     ran: FileCoverage,
 ) -> list[FailurePath]:
     guarded = _guarded_call(node.body)
-    call_lines = set(range(node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno))
+    last = node.body[-1].end_lineno or node.body[-1].lineno
+    call_lines = set(range(node.body[0].lineno, last + 1))
     found = []
     for handler in node.handlers:
         end = handler.end_lineno or handler.lineno

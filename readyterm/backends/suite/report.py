@@ -44,12 +44,22 @@ def unjudged(runs: list[SuiteRun], timeout: float) -> str | None:
             )
         if run.status == "broken":
             code = run.returncode if run.returncode is not None else "?"
-            return (
-                f"`{command}` exited with code {code} before judging any test (an import "
-                "error, a missing dependency or a bad option?); make it pass on its own first, "
-                "or set `tests.command`" + tail
+            return f"`{command}` exited with code {code} before judging any test; " + (
+                _missing_module_hint(run) + tail
             )
     return None
+
+
+def _missing_module_hint(run: SuiteRun) -> str:
+    if "ModuleNotFoundError" in run.tail and run.suite.python:
+        return (
+            f"a dependency is missing in {run.suite.python}: install the project's "
+            f"dependencies there (`{run.suite.python} -m pip install -r requirements.txt`), "
+            "or point `tests.python` at the Python of the project's virtualenv"
+        )
+    return (
+        "make it pass on its own first (an import error or a bad option?), or set `tests.command`"
+    )
 
 
 def failing_tests(runs: list[SuiteRun]) -> list[Finding]:

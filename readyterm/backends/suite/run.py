@@ -97,7 +97,13 @@ def _tail(run: ToolRun) -> str:
     if run.not_started:
         return run.not_started
     lines = (run.stdout.rstrip() + "\n" + run.stderr.rstrip()).strip().splitlines()
-    return "\n".join(lines[-_TAIL_LINES:])
+    lines = [line for line in lines if "generated xml file" not in line]  # our own report
+    tail = lines[-_TAIL_LINES:]
+    # pytest's first `E   ` line names what broke (ModuleNotFoundError: No module named ...)
+    first_error = next((line for line in lines if line.startswith("E   ")), None)
+    if first_error and first_error not in tail:
+        tail = [first_error, "...", *tail]
+    return "\n".join(tail)
 
 
 def _counts_from_output(output: str) -> Counts | None:
