@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from readyterm.backends.base import ScanResult
 from readyterm.engine.decisions import apply_inline, apply_waivers
 from readyterm.engine.result import StepResult
+from readyterm.engine.test_figures import figures_line
 from readyterm.foundation.file_roles import is_test_or_example
 from readyterm.foundation.findings import (
     REDACTED,
@@ -79,6 +80,9 @@ def judge_step(
     outcome.details = details
     if skipped:  # a check of the step that did not apply says why (the suite not run)
         outcome.summary += "; " + "; ".join(skipped)
+    figures = figures_line(details) if step_id == "tests" else None
+    if figures:
+        outcome.summary += f" · {figures}"
     if unread:
         outcome.summary += (
             f"; {len(unread)} file(s) no check could read, not blocking outside a change "

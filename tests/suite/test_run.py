@@ -70,19 +70,31 @@ def test_a_suite_that_cannot_import_the_code_is_an_error_with_its_output(tmp_pat
     code, step = run_tests_step(project(tmp_path, BASE, {"tests/test_broken.py": broken}))
     assert code == 3
     assert step["status"] == "error"
-    assert "exited with code 2 before judging any test; a dependency is missing" in step["summary"]
+    assert step["summary"].startswith("the tests could not be run: `"), step["summary"]
+    assert (
+        " -m pytest` exited with code 2 before judging any test (ModuleNotFoundError: No module "
+        "named 'not_installed_anywhere'); a dependency is missing in "
+    ) in step["summary"]
     assert "not_installed_anywhere" in step["summary"]  # its last output lines
+    # beside the error, the old word heuristic's guess, saying that it is one
+    assert rules(step) == [("tests-happy-path-only", "tests/test_broken.py", 1)]
+    assert "fallback: the suite could not be run" in step["findings"][0]["message"]
+    assert "fallback guess" in step["summary"]
 
 
-def test_no_suite_at_all_is_an_error_with_a_hint_and_the_fallback_guess(tmp_path: Path) -> None:
+def test_a_project_without_tests_fails_the_step_with_a_hint(tmp_path: Path) -> None:
     base = {"app/__init__.py": "", "app/calc.py": APP}
     code, step = run_tests_step(project(tmp_path, base, {"app/calc.py": APP + "X = 1\n"}))
-    assert code == 3
-    assert step["status"] == "error"
-    assert "no test suite was found" in step["summary"]
-    assert "tests.command" in step["summary"]
-    assert "fallback guess" in step["summary"]
-    assert rules(step) == [("tests-missing", "app/calc.py", 1)]
+    assert code == 1  # judged, not "could not run": there is nothing to run
+    assert step["status"] == "fail"
+    [missing] = step["findings"]
+    assert (missing["rule"], missing["severity"], missing["path"]) == (
+        "tests-missing",
+        "blocker",
+        "app/calc.py",
+    )
+    assert "no test suite was found" in missing["message"]
+    assert "tests.command" in missing["fix"]
 
 
 def test_a_python_without_pytest_is_named_in_the_error(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from readyterm.backends.base import ScanContext, ScanResult
-from readyterm.backends.suite import report
+from readyterm.backends.suite import framework, report
 from readyterm.backends.suite.changed import changed_lines
 from readyterm.backends.suite.detect import NoSuite, find_suites
 from readyterm.backends.suite.diffcov import diff_coverage
@@ -45,6 +45,8 @@ class SuiteBackend:
         settings = context.config.tests
         timeout = context.config.timeouts.tests
         suites = find_suites(root, settings, os.environ, timeout)
+        if isinstance(suites, NoSuite) and suites.absent:
+            return ScanResult(findings=[report.no_tests(root, code or sources, suites)])
         if isinstance(suites, NoSuite):
             return _not_run(root, files, f"{suites.reason}; {suites.hint}")
         selection = select_tests(root, code, settings.select, suites)
@@ -67,8 +69,9 @@ class SuiteBackend:
         result = ScanResult()
         result.findings += report.failing_tests(runs)
         result.findings += report.uncovered(root, diff, settings.diff_coverage, paths)
-        result.findings += report.unexercised(paths)
+        result.findings += report.unexercised(root, paths)
         result.details = report.details(runs, diff, paths, settings, selection.partial)
+        result.details["framework"] = framework.describe(root)
         problems = [run.coverage_problem for run in runs if run.coverage_problem and code]
         if problems and not coverage:
             result.error = "; ".join(problems)

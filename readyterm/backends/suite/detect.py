@@ -43,6 +43,8 @@ class Suite:
 class NoSuite:
     reason: str
     hint: str
+    #: The project has no tests at all (a finding), rather than tests that cannot run.
+    absent: bool = False
 
 
 def find_suites(
@@ -77,6 +79,7 @@ def find_suites(
             "`test` script in package.json",
             "add tests, or set `tests.command` in .readyterm.yaml to the command that runs "
             "them (or turn the step off with `steps: {tests: {enabled: false}}`)",
+            absent=True,
         )
     return suites
 

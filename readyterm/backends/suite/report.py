@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from readyterm.backends.suite.detect import NoSuite
 from readyterm.backends.suite.diffcov import DiffCoverage
 from readyterm.backends.suite.paths import FailurePath
 from readyterm.backends.suite.results import SuiteRun
@@ -44,14 +45,15 @@ def unjudged(runs: list[SuiteRun], timeout: float) -> str | None:
             )
         if run.status == "broken":
             code = run.returncode if run.returncode is not None else "?"
-            return f"`{command}` exited with code {code} before judging any test; " + (
+            error = f" ({run.first_error})" if run.first_error else ""
+            return f"`{command}` exited with code {code} before judging any test{error}; " + (
                 _missing_module_hint(run) + tail
             )
     return None
 
 
 def _missing_module_hint(run: SuiteRun) -> str:
-    if "ModuleNotFoundError" in run.tail and run.suite.python:
+    if "ModuleNotFoundError" in f"{run.first_error} {run.tail}" and run.suite.python:
         return (
             f"a dependency is missing in {run.suite.python}: install the project's "
             f"dependencies there (`{run.suite.python} -m pip install -r requirements.txt`), "
@@ -59,6 +61,22 @@ def _missing_module_hint(run: SuiteRun) -> str:
         )
     return (
         "make it pass on its own first (an import error or a bad option?), or set `tests.command`"
+    )
+
+
+def no_tests(root: Path, code: list[str], missing: NoSuite) -> Finding:
+    """Nothing tests the change: a blocker (config can lower it), at the first changed module."""
+    where = sorted(code)[0] if code else ""
+    return _finding(
+        "tests-missing",
+        "blocker",
+        where,
+        1 if where else 0,
+        1 if where else 0,
+        f"{missing.reason}: no test runs the {len(code)} changed code file(s)",
+        "Untested code is first exercised by users in production.",
+        missing.hint[0].upper() + missing.hint[1:] + ".",
+        code="no test suite",
     )
 
 
@@ -134,7 +152,8 @@ def uncovered(
     return findings
 
 
-def unexercised(paths: list[FailurePath]) -> list[Finding]:
+def unexercised(root: Path, paths: list[FailurePath]) -> list[Finding]:
+    texts = {path.path: _text(root, path.path) for path in paths}
     return [
         _finding(
             "tests-failure-path-untested",
@@ -146,7 +165,7 @@ def unexercised(paths: list[FailurePath]) -> list[Finding]:
             _WHY_PATH,
             "Add a test that makes it fail this way (a mocked error, a timeout, an error "
             "status, invalid input) and checks what the code does then.",
-            code=path.branch if path.guards is None else f"{path.branch} ({path.guards})",
+            code=read_lines(texts[path.path], path.line, path.end_line) or path.branch,
         )
         for path in paths
         if not path.exercised

@@ -53,5 +53,7 @@ class SuiteRun:
     failures: list[FailedTest] = field(default_factory=list)
     #: Repo-relative path -> what ran in it.
     coverage: dict[str, FileCoverage] = field(default_factory=dict)
+    #: The runner's first error line (pytest's `E   ...`), said first when it cannot run.
+    first_error: str | None = None
     #: Why coverage is missing or partial (a Python that could not import coverage.py).
     coverage_problem: str | None = None

@@ -52,6 +52,7 @@ def run_suite(
             (*suite.argv, *extra_args), timeout=timeout, cwd=root, env=env, cancel=cancel
         )
         result = SuiteRun(suite, _status(suite, run), run.seconds, _tail(run), run.returncode)
+        result.first_error = _first_error(run)
         read = read_junit(junit, root)
         if read is not None:
             result.counts, result.failures = read
@@ -98,12 +99,15 @@ def _tail(run: ToolRun) -> str:
         return run.not_started
     lines = (run.stdout.rstrip() + "\n" + run.stderr.rstrip()).strip().splitlines()
     lines = [line for line in lines if "generated xml file" not in line]  # our own report
-    tail = lines[-_TAIL_LINES:]
-    # pytest's first `E   ` line names what broke (ModuleNotFoundError: No module named ...)
-    first_error = next((line for line in lines if line.startswith("E   ")), None)
-    if first_error and first_error not in tail:
-        tail = [first_error, "...", *tail]
-    return "\n".join(tail)
+    return "\n".join(lines[-_TAIL_LINES:])
+
+
+def _first_error(run: ToolRun) -> str | None:
+    """pytest's first `E   ` line: what broke (ModuleNotFoundError: No module named ...)."""
+    for line in (run.stdout + "\n" + run.stderr).splitlines():
+        if line.startswith("E   ") and line[4:].strip():
+            return line[4:].strip()[:200]
+    return None
 
 
 def _counts_from_output(output: str) -> Counts | None:
