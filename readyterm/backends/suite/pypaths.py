@@ -137,6 +137,8 @@ def _checked_if(
         return None
     condition = ast.get_source_segment(text, node.test) or "..."
     branch = f"if {condition}" if len(condition) <= 60 else f"if {condition[:57]}..."
+    if node.body[0].lineno == node.lineno:
+        return None  # `if bad: return 400` on one line: line coverage cannot tell
     checked = _status_checked(node.test)
     if checked is not None:
         guards = _latest(calls.get(checked, []), node.lineno) or checked

@@ -20,6 +20,7 @@ from readyterm.backends.suite.detect import Suite
 from readyterm.backends.suite.environment import suite_environment
 from readyterm.backends.suite.junit import read_junit
 from readyterm.backends.suite.results import Counts, FileCoverage, Status, SuiteRun
+from readyterm.backends.suite.tap import read_tap
 from readyterm.foundation.procs import ToolRun, run_tool
 
 _TAIL_LINES = 15
@@ -58,6 +59,7 @@ def run_suite(
             result.counts, result.failures = read
         else:
             result.counts = _counts_from_output(run.stdout + "\n" + run.stderr)
+            result.failures = read_tap(run.stdout, root)
         if result.status == "broken" and result.failures and suite.kind != "pytest":
             result.status = "failed"  # a runner that exits 2 on failures (some npm scripts)
         if result.status == "failed" and suite.kind != "pytest" and not _any_failed(result):
