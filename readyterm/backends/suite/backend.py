@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from readyterm.backends.base import ScanContext, ScanResult
-from readyterm.backends.suite import framework, report
+from readyterm.backends.suite import fingerprint, framework, report
 from readyterm.backends.suite.changed import changed_lines
 from readyterm.backends.suite.detect import NoSuite, find_suites
 from readyterm.backends.suite.diffcov import diff_coverage
@@ -34,6 +34,9 @@ class SuiteBackend:
 
     def steps(self, rule_pack: RulePack) -> set[str]:
         return {"tests"}
+
+    def run_key(self, root: Path, files: list[str], context: ScanContext) -> str | None:
+        return fingerprint.run_key(root, files, context, os.environ)
 
     def scan(self, root: Path, files: list[str], context: ScanContext) -> ScanResult:
         sources = [name for name in files if name.endswith(CODE_SUFFIXES)]
