@@ -72,6 +72,8 @@ class TestsConfig(_Strict):
 
     __test__ = False  # not a pytest test class, despite its name
 
+    #: false: only the step's static checks (skipped tests, gate weakening); no suite run.
+    run: bool = True
     #: The command that runs the suite, as argv or a shell-like string (run without a shell).
     #: Default: detected (pytest for Python, the `test` script of package.json for JS/TS).
     command: str | list[str] | None = None

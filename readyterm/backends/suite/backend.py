@@ -41,6 +41,8 @@ class SuiteBackend:
     def scan(self, root: Path, files: list[str], context: ScanContext) -> ScanResult:
         sources = [name for name in files if name.endswith(CODE_SUFFIXES)]
         code = [name for name in sources if not is_test_or_example(name)]
+        if not context.config.tests.run:
+            return ScanResult(skipped="`tests.run` is off: the suite was not run")
         if context.mode == "diff" and not sources:
             return ScanResult(
                 skipped="the change touches no code and no tests: the suite was not run"
