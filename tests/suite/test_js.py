@@ -8,6 +8,7 @@ from pathlib import Path
 
 from readyterm.backends.suite.jspaths import find
 from readyterm.backends.suite.results import FileCoverage
+from readyterm.backends.suite.v8 import recorded
 from tests.suite.helpers import project, run_tests_step
 
 PACKAGE = json.dumps({"name": "shop", "version": "1.0.0", "scripts": {"test": "node --test"}})
@@ -179,3 +180,38 @@ def test_braces_in_strings_and_comments_do_not_confuse_the_scanner() -> None:
         "} catch (e) {\n  report(e);\n}\n"
     )
     assert paths(source, executed={1, 3, 4}) == [("catch", 5, "api.call", "catch (e)", False)]
+
+
+def _v8_report(work: Path, script: Path, ranges: list[tuple[int, int, int]]) -> None:
+    (work / "v8").mkdir(exist_ok=True)
+    functions = [
+        {
+            "functionName": "",
+            "isBlockCoverage": True,
+            "ranges": [{"startOffset": a, "endOffset": b, "count": c} for a, b, c in ranges],
+        }
+    ]
+    report = {"result": [{"scriptId": "1", "url": script.as_uri(), "functions": functions}]}
+    (work / "v8" / "coverage-1-1-0.json").write_text(json.dumps(report))
+
+
+def test_v8_lines_follow_the_innermost_range_and_a_rewritten_script_gives_no_figures(
+    tmp_path: Path,
+) -> None:
+    root, work = tmp_path / "repo", tmp_path / "work"
+    root.mkdir()
+    work.mkdir()
+    source = "function f(x) {\n  if (x) {\n    return 1;\n  }\n  return 2;\n}\nf(0);\n"
+    (root / "a.js").write_text(source)
+    # the whole script ran once; the `if` body (offsets of line 3) never ran
+    body = source.index("    return 1;")
+    _v8_report(work, root / "a.js", [(0, len(source), 1), (body, body + 14, 0)])
+    [(name, ran)] = recorded(work, root, ["a.js"]).items()
+    assert (name, sorted(ran.statements), sorted(ran.executed)) == (
+        "a.js",
+        [1, 2, 3, 5, 7],
+        [1, 2, 5, 7],
+    )
+    # offsets into a longer (transformed) text than the file: not trusted, no figures
+    _v8_report(work, root / "a.js", [(0, len(source) + 120, 1)])
+    assert recorded(work, root, ["a.js"]) == {}

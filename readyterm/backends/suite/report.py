@@ -196,6 +196,8 @@ def details(
         else None,
         "select": settings.select,
         "partial": partial,
+        # why some changed files have no figures (a JS file in a pytest-only project)
+        "coverage_notes": [run.coverage_problem for run in runs if run.coverage_problem],
         "diff_coverage": {
             "percent": None if percent is None else round(percent, 1),
             "covered": diff.covered,

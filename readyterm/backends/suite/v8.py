@@ -1,7 +1,10 @@
 """JS coverage from the JSON files V8 writes under NODE_V8_COVERAGE (one per node process).
 
 Each script's functions carry block ranges with execution counts; the innermost range
-around a position says how often it ran (V8's block coverage, as c8 reads it). A line ran
+around a position says how often it ran (V8's block coverage, as c8 reads it). A script a
+loader rewrote before node ran it (jest's and vitest's transforms, TypeScript loaders) has
+offsets into code that is not the file: its coverage is not used (the file gets no figures
+rather than wrong ones). A line ran
 when its first character of code ran in any process. Lines that hold code are the ones
 with something besides blanks, comments and closing brackets.
 """
@@ -41,20 +44,32 @@ def recorded(work: Path, root: Path, files: list[str]) -> dict[str, FileCoverage
     if not reports:
         return None
     wanted = {str((root / name).resolve()): name for name in files}
-    runs: dict[str, list[list[Range]]] = {name: [] for name in files}
+    sources: dict[str, str] = {}
+    for name in files:
+        with contextlib.suppress(OSError):
+            sources[name] = (root / name).read_text("utf-8", errors="replace")
+    runs: dict[str, list[list[Range]]] = {name: [] for name in sources}
+    transformed: set[str] = set()
     for report in reports:
         for script in _scripts(report):
-            name = wanted.get(_path(script.get("url", "")))
-            if name is not None:
-                runs[name].append(_ranges(script))
-    result = {}
-    for name in files:
-        try:
-            source = (root / name).read_text("utf-8", errors="replace")
-        except OSError:
-            continue
-        result[name] = _lines(source, runs[name])
-    return result
+            script_file = wanted.get(_path(script.get("url", "")))
+            if script_file is None or script_file not in sources:
+                continue
+            ranges = _ranges(script)
+            if ranges and ranges[0][1] != _utf16_length(sources[script_file]):
+                transformed.add(script_file)  # a loader rewrote it (jest, vitest): offsets lie
+            else:
+                runs[script_file].append(ranges)
+    return {
+        name: _lines(source, runs[name])
+        for name, source in sources.items()
+        if name not in transformed or runs[name]
+    }
+
+
+def _utf16_length(text: str) -> int:
+    """V8 counts offsets in UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _scripts(report: Path) -> list[dict[str, Any]]:
