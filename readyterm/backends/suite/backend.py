@@ -36,17 +36,16 @@ class SuiteBackend:
         return {"tests"}
 
     def run_key(self, root: Path, files: list[str], context: ScanContext) -> str | None:
+        if _not_running(files, context):
+            return None  # nothing to reuse, and the key would cost a hash of every file
         return fingerprint.run_key(root, files, context, os.environ)
 
     def scan(self, root: Path, files: list[str], context: ScanContext) -> ScanResult:
         sources = [name for name in files if name.endswith(CODE_SUFFIXES)]
         code = [name for name in sources if not is_test_or_example(name)]
-        if not context.config.tests.run:
-            return ScanResult(skipped="`tests.run` is off: the suite was not run")
-        if context.mode == "diff" and not sources:
-            return ScanResult(
-                skipped="the change touches no code and no tests: the suite was not run"
-            )
+        why_not = _not_running(files, context)
+        if why_not:
+            return ScanResult(skipped=why_not)
         settings = context.config.tests
         timeout = context.config.timeouts.tests
         suites = find_suites(root, settings, os.environ, timeout)
@@ -64,7 +63,7 @@ class SuiteBackend:
             runs.append(run_suite(suite, root, code, os.environ, timeout, context.cancel, extra))
             if runs[-1].status in ("timed-out", "cancelled"):
                 break
-        problem = report.unjudged(runs, timeout)
+        problem = report.unjudged(runs, timeout, root)
         if problem is not None:
             return _not_run(root, files, problem)
         coverage = {name: ran for run in runs for name, ran in run.coverage.items()}
@@ -81,6 +80,14 @@ class SuiteBackend:
         if problems and not coverage:
             result.error = "; ".join(problems)
         return result
+
+
+def _not_running(files: list[str], context: ScanContext) -> str | None:
+    if not context.config.tests.run:
+        return "`tests.run` is off: the suite was not run"
+    if context.mode == "diff" and not any(name.endswith(CODE_SUFFIXES) for name in files):
+        return "the change touches no code and no tests: the suite was not run"
+    return None
 
 
 def _not_run(root: Path, files: list[str], why: str) -> ScanResult:

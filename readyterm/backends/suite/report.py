@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ _WHY_PATH = (
 )
 
 
-def unjudged(runs: list[SuiteRun], timeout: float) -> str | None:
+def unjudged(runs: list[SuiteRun], timeout: float, root: Path) -> str | None:
     """Why the suite's run cannot be judged (the step is then `error`), None when it can."""
     for run in runs:
         command = " ".join(run.suite.argv)
@@ -47,21 +48,34 @@ def unjudged(runs: list[SuiteRun], timeout: float) -> str | None:
             code = run.returncode if run.returncode is not None else "?"
             error = f" ({run.first_error})" if run.first_error else ""
             return f"`{command}` exited with code {code} before judging any test{error}; " + (
-                _missing_module_hint(run) + tail
+                _missing_module_hint(run, root) + tail
             )
     return None
 
 
-def _missing_module_hint(run: SuiteRun) -> str:
-    if "ModuleNotFoundError" in f"{run.first_error} {run.tail}" and run.suite.python:
+def _missing_module_hint(run: SuiteRun, root: Path) -> str:
+    if "ModuleNotFoundError" not in f"{run.first_error} {run.tail}" or not run.suite.python:
         return (
-            f"a dependency is missing in {run.suite.python}: install the project's "
-            f"dependencies there (`{run.suite.python} -m pip install -r requirements.txt`), "
-            "or point `tests.python` at the Python of the project's virtualenv"
+            "make it pass on its own first (an import error or a bad option?), or set "
+            "`tests.command`"
         )
+    python = run.suite.python
+    requirements = sorted(p.name for p in root.glob("requirements*.txt") if p.is_file())
+    if requirements:
+        install = " ".join(f"-r {name}" for name in requirements)
+    elif (root / "pyproject.toml").is_file() or (root / "setup.py").is_file():
+        install = "-e ."
+    else:
+        missing = _MISSING_MODULE.search(f"{run.first_error} {run.tail}")
+        install = missing.group(1).split(".")[0] if missing else "<the missing package>"
     return (
-        "make it pass on its own first (an import error or a bad option?), or set `tests.command`"
+        f"a dependency is missing in {python}: install the project's dependencies and "
+        f"pytest there (`{python} -m pip install {install} pytest`), or point "
+        "`tests.python` at the Python of the project's virtualenv"
     )
+
+
+_MISSING_MODULE = re.compile(r"No module named '([^']+)'")
 
 
 def no_tests(root: Path, code: list[str], missing: NoSuite) -> Finding:
