@@ -71,7 +71,7 @@ class SuiteBackend:
         diff = diff_coverage(changed, coverage)
         paths = failure_paths(root, changed, coverage)
         result = ScanResult()
-        result.findings += report.failing_tests(runs)
+        result.findings += report.failing_tests(runs, root)
         result.findings += report.uncovered(root, diff, settings.diff_coverage, paths)
         result.findings += report.unexercised(root, paths)
         result.details = report.details(runs, diff, paths, settings, selection.partial)

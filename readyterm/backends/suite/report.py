@@ -80,7 +80,7 @@ _MISSING_MODULE = re.compile(r"No module named '([^']+)'")
 
 def no_tests(root: Path, code: list[str], missing: NoSuite) -> Finding:
     """Nothing tests the change: a blocker (config can lower it), at the first changed module."""
-    where = sorted(code)[0] if code else ""
+    where = sorted(code)[0] if code else _project_file(root)
     return _finding(
         "tests-missing",
         "blocker",
@@ -94,7 +94,8 @@ def no_tests(root: Path, code: list[str], missing: NoSuite) -> Finding:
     )
 
 
-def failing_tests(runs: list[SuiteRun]) -> list[Finding]:
+def failing_tests(runs: list[SuiteRun], root: Path) -> list[Finding]:
+    anchor = _project_file(root)
     findings = []
     for run in runs:
         if run.status != "failed":
@@ -105,9 +106,9 @@ def failing_tests(runs: list[SuiteRun]) -> list[Finding]:
                 _finding(
                     "tests-failing",
                     "blocker",
-                    failed.path or "",
-                    failed.line,
-                    failed.line,
+                    failed.path or anchor,
+                    failed.line if failed.path else (1 if anchor else 0),
+                    failed.line if failed.path else (1 if anchor else 0),
                     f"test fails: {failed.name}: {failed.message}",
                     "A failing test is a known defect shipped.",
                     "Make the test pass (or, if it is wrong, fix the test), then run again.",
@@ -119,9 +120,9 @@ def failing_tests(runs: list[SuiteRun]) -> list[Finding]:
                 _finding(
                     "tests-failing",
                     "blocker",
-                    "",
-                    0,
-                    0,
+                    anchor,
+                    1 if anchor else 0,
+                    1 if anchor else 0,
                     f"`{' '.join(run.suite.argv)}` reports failing tests:\n{run.tail}",
                     "A failing test is a known defect shipped.",
                     "Make the tests pass, then run again.",
@@ -229,6 +230,14 @@ def details(
             ],
         },
     }
+
+
+_PROJECT_FILES = ("pyproject.toml", "package.json", "pytest.ini", "setup.cfg", "tox.ini")
+
+
+def _project_file(root: Path) -> str:
+    """Where a finding about the whole suite points (code scanning needs a file)."""
+    return next((name for name in _PROJECT_FILES if (root / name).is_file()), "")
 
 
 def _text(root: Path, path: str) -> str:
