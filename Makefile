@@ -39,6 +39,7 @@ rules-test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/perf.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/detection.py $(DETECTION_ARGS)
+	$(BIN)/python benchmarks/suite_run.py $(SUITE_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache dist build

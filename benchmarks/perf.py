@@ -399,6 +399,7 @@ def _environment() -> dict[str, str]:
     env["READYTERM_CACHE_DIR"] = str(CACHE / "user-cache")  # never the developer's cache
     env["SEMGREP_ENABLE_VERSION_CHECK"] = "0"
     env["PYTHONPATH"] = str(ROOT)
+    env["READYTERM_TESTS__RUN"] = "0"  # static checks against the tools alone: no test suite
     return env
 
 

@@ -18,7 +18,7 @@ from readyterm.foundation.config import CONFIG_FILE, Config, load_config
 from readyterm.foundation.errors import ConfigError
 from tests.conftest import GitRepo, run_cli
 
-CI = ("--ci", "--format", "json", "--no-staging", "--steps", "tests")
+CI = ("--ci", "--format", "json", "--no-staging", "--steps", "monitoring")
 
 
 def load(root: Path, **environ: str) -> tuple[Config, str]:
@@ -483,13 +483,13 @@ def test_environment_overrides_reach_the_run(repo: GitRepo) -> None:
     repo.write(CONFIG_FILE, "exclude: ['*.md']\n")
     repo.write("notes.md", "# notes\n")
     repo.write("app/new.py", "X = 1\n")
-    done = ci(repo.path, env={"READYTERM_STEPS__TESTS__ENABLED": "false"})
+    done = ci(repo.path, env={"READYTERM_STEPS__MONITORING__ENABLED": "false"})
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["scope"]["files"] == [CONFIG_FILE, "app/new.py"]
-    tests = next(step for step in result["steps"] if step["id"] == "tests")
-    assert tests["status"] == "skipped"
-    assert "READYTERM_" in tests["summary"]
+    monitoring = next(step for step in result["steps"] if step["id"] == "monitoring")
+    assert monitoring["status"] == "skipped"
+    assert "READYTERM_" in monitoring["summary"]
 
 
 def test_base_from_the_config_file_is_used(repo: GitRepo) -> None:

@@ -24,7 +24,7 @@ from readyterm.foundation.config import Config, Timeouts
 from readyterm.foundation.errors import ScopeError, ToolError
 from tests.conftest import GitRepo, run_cli
 
-CI = ("--ci", "--format", "json", "--no-staging", "--steps", "tests")
+CI = ("--ci", "--format", "json", "--no-staging", "--steps", "monitoring")
 
 
 def scope_of(path: Path, config: Config | None = None, **kwargs: object) -> Scope:
@@ -473,7 +473,7 @@ def test_a_folder_that_is_no_repository_shows_the_notice_in_text_output(tmp_path
     folder = tmp_path / "plain"
     folder.mkdir()
     (folder / "main.py").write_text("X = 1\n")
-    done = run_cli("--ci", str(folder), "--no-staging", "--steps", "tests", timeout=60)
+    done = run_cli("--ci", str(folder), "--no-staging", "--steps", "monitoring", timeout=60)
     assert_clean_exit(done, 0)
     assert "not a git repository" in done.stdout
     assert "whole folder" in done.stdout

@@ -83,3 +83,13 @@ class PerFileBackend(Backend, Protocol):
         (tool build, rules, settings); None when the tool is missing (nothing is cached).
         See readyterm.engine.cached_scan."""
         ...
+
+
+@runtime_checkable
+class WholeRunBackend(Backend, Protocol):
+    """A backend whose result depends on the whole project (the test suite): its result is
+    cached whole, under a key that changes with anything that could change it."""
+
+    def run_key(self, root: Path, files: list[str], context: ScanContext) -> str | None:
+        """A digest of everything that decides the result; None: do not cache this run."""
+        ...

@@ -7,6 +7,7 @@ from readyterm.backends.base import Backend
 from readyterm.backends.project.backend import ProjectBackend
 from readyterm.backends.semgrep import SemgrepBackend
 from readyterm.backends.staging.backend import StagingBackend
+from readyterm.backends.suite.backend import SuiteBackend
 
 
 def registry() -> dict[str, Backend]:
@@ -15,4 +16,5 @@ def registry() -> dict[str, Backend]:
         "bandit": BanditBackend(),
         "project": ProjectBackend(),
         "staging": StagingBackend(),
+        "suite": SuiteBackend(),
     }

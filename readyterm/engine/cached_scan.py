@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from readyterm import __version__
-from readyterm.backends.base import Backend, PerFileBackend, ScanContext, ScanResult
+from readyterm.backends.base import (
+    Backend,
+    PerFileBackend,
+    ScanContext,
+    ScanResult,
+    WholeRunBackend,
+)
 from readyterm.engine.cache import FORMAT, ResultCache, digest
 from readyterm.foundation.findings import Finding
 
@@ -24,6 +30,8 @@ _PACKAGE = Path(__file__).resolve().parents[1]  # readyterm/, from readyterm/eng
 def scan_with_cache(
     backend: Backend, root: Path, files: list[str], context: ScanContext, cache: ResultCache
 ) -> ScanResult:
+    if cache.enabled and isinstance(backend, WholeRunBackend):
+        return _scan_whole(backend, root, files, context, cache)
     identity = None
     if cache.enabled and isinstance(backend, PerFileBackend):
         identity = backend.cache_identity(root, context)
@@ -55,6 +63,39 @@ def scan_with_cache(
     if fresh.error is None and fresh.skipped is None:
         cache.store(_entries(fresh, missing, keys))
     return result
+
+
+def _scan_whole(
+    backend: WholeRunBackend, root: Path, files: list[str], context: ScanContext, cache: ResultCache
+) -> ScanResult:
+    """One entry for the whole result: reused while nothing that decides it has changed."""
+    identity = backend.run_key(root, files, context)
+    if identity is None:
+        return backend.scan(root, files, context)
+    key = digest(str(FORMAT), __version__, code_identity(), backend.name, "whole", identity)
+    entry = cache.lookup([key]).get(key)
+    if entry is not None:
+        restored = _restore_whole(entry)
+        if restored is not None:
+            context.progress(f"{backend.name}: nothing changed since a cached run: reused")
+            return restored
+    fresh = backend.scan(root, files, context)
+    if fresh.error is None and fresh.skipped is None and not fresh.transient:
+        cache.store(
+            {key: {"findings": [_stored(f) for f in fresh.findings], "details": fresh.details}}
+        )
+    return fresh
+
+
+def _restore_whole(entry: dict[str, Any]) -> ScanResult | None:
+    try:
+        findings = [Finding(**{**item, "cwe": tuple(item["cwe"])}) for item in entry["findings"]]
+        details = entry.get("details")
+    except (KeyError, TypeError):
+        return None
+    if details is not None and not isinstance(details, dict):
+        return None
+    return ScanResult(findings=findings, details={**(details or {}), "cached": True})
 
 
 def _entries(fresh: ScanResult, scanned: list[str], keys: dict[str, str]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import yaml
 
 from readyterm.engine.result import RunResult
 from readyterm.engine.seal import seal
+from readyterm.engine.test_figures import record_figures
 from readyterm.foundation import userfiles
 from readyterm.foundation.atomic import create_text_atomic
 from readyterm.foundation.errors import RecordError
@@ -91,6 +92,7 @@ def _attested(result: RunResult, now: dt.datetime) -> dict[str, Any]:
         ),
         "attestations": result.attestations,
         "staging": next((s.details for s in result.steps if s.id == "staging"), None),
+        "tests": record_figures(next((s.details for s in result.steps if s.id == "tests"), None)),
     }
 
 

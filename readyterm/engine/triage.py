@@ -12,6 +12,7 @@ from readyterm.backends.base import ScanResult
 from readyterm.engine.applicability import drop_inapplicable
 from readyterm.engine.decisions import apply_inline, apply_waivers
 from readyterm.engine.result import StepResult
+from readyterm.engine.test_figures import figures_line
 from readyterm.foundation.file_roles import is_test_or_example
 from readyterm.foundation.findings import (
     REDACTED,
@@ -40,8 +41,6 @@ def judge_step(
 ) -> StepResult:
     """readers[i] says which files the backend of results[i] parses (None: it parses none)."""
     errors = [r.error for r, _ in results if r.error]
-    if errors:
-        return StepResult(step_id, "error", "\n".join(errors))
     skipped = [r.skipped for r, _ in results if r.skipped]
     if skipped and len(skipped) == len(results):
         return StepResult(step_id, "skipped", "; ".join(skipped))
@@ -67,6 +66,8 @@ def judge_step(
     today = prepared.options.today or dt.datetime.now(dt.UTC).date()
     findings, _applied, _notices = apply_waivers(findings, prepared.waivers, today)
     findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.path, f.line, f.rule))
+    if errors:  # what the checks that did run found is shown beside why one could not
+        return StepResult(step_id, "error", "\n".join(errors), findings)
     if blocking:
         return StepResult(
             step_id,
@@ -78,6 +79,11 @@ def judge_step(
         )
     outcome = _outcome(step_id, findings, prepared.options.strict)
     outcome.details = details
+    if skipped:  # a check of the step that did not apply says why (the suite not run)
+        outcome.summary += "; " + "; ".join(skipped)
+    figures = figures_line(details) if step_id == "tests" else None
+    if figures:
+        outcome.summary += f" · {figures}"
     if unread:
         outcome.summary += (
             f"; {len(unread)} file(s) no check could read, not blocking outside a change "

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from readyterm.engine.record import StoredRecord, load_records
 from readyterm.engine.scope import Scope, resolve_scope
 from readyterm.engine.seal import broken_fields, inconsistencies
+from readyterm.engine.test_figures import figures_line
 from readyterm.foundation.config import Config
 from readyterm.foundation.errors import ExitCode, ScopeError
 from readyterm.foundation.paths import RECORDS_DIR
@@ -145,6 +146,8 @@ def _judge(root: Path, stored: StoredRecord, today: dt.date) -> Verification:
             record=name,
             details=[f"{w['owner']}: {w['reason']} (expired {w['expires']})" for w in expired],
         )
+    figures = figures_line(data.get("tests"))
+    tested = [f"tests: {figures}"] if figures else []
     if data["verdict"] != "ready":
         blockers = [
             f"{step['id']}: {step['summary']}"
@@ -155,9 +158,13 @@ def _judge(root: Path, stored: StoredRecord, today: dt.date) -> Verification:
             "not-ready",
             f"{name} matches the code, but its verdict is {data['verdict']}",
             record=name,
-            details=blockers,
+            details=blockers
+            if any(b.startswith("tests:") for b in blockers)
+            else blockers + tested,
         )
-    return Verification("fresh", f"{name} covers the code as it is now and is ready", record=name)
+    return Verification(
+        "fresh", f"{name} covers the code as it is now and is ready", record=name, details=tested
+    )
 
 
 def _relative(root: Path, stored: StoredRecord) -> str:

@@ -63,6 +63,27 @@ class Timeouts(_Strict):
     bandit: float = Field(default=900, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False)
     git: float = Field(default=DEFAULT_GIT_TIMEOUT, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False)
     docker: float = Field(default=600, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False)
+    #: The project's own test suite (the `tests` step runs it).
+    tests: float = Field(default=900, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False)
+
+
+class TestsConfig(_Strict):
+    """The `tests` step runs the project's own suite under coverage: it executes its code."""
+
+    __test__ = False  # not a pytest test class, despite its name
+
+    #: false: only the step's static checks (skipped tests, gate weakening); no suite run.
+    run: bool = True
+    #: The command that runs the suite, as argv or a shell-like string (run without a shell).
+    #: Default: detected (pytest for Python, the `test` script of package.json for JS/TS).
+    command: str | list[str] | None = None
+    #: The Python that runs the suite (default: the project's .venv or venv, the active
+    #: virtualenv, python3 on PATH, then readyterm's own): the first that imports pytest.
+    python: str | None = None
+    #: `changed` runs only the test files that import a changed module (a partial result).
+    select: Literal["all", "changed"] = "all"
+    #: Percent of the changed lines the tests must run (diff coverage) before it is a finding.
+    diff_coverage: float = Field(default=80, ge=0, le=100, allow_inf_nan=False)
 
 
 class BreakProbes(_Strict):
@@ -132,6 +153,7 @@ class Config(_Strict):
     semgrep_engine: Literal["experimental", "classic"] = "experimental"
     #: Processes a tool may run side by side (bandit shards); default: the CPUs available.
     jobs: int | None = Field(default=None, ge=1, le=256)
+    tests: TestsConfig = Field(default_factory=TestsConfig)
     staging: StagingConfig = Field(default_factory=StagingConfig)
 
     def step(self, step_id: str) -> StepConfig:

@@ -74,7 +74,7 @@ STEPS: tuple[Step, ...] = (
         "tests",
         "Tests",
         "Do the tests try to break the change, or only walk its happy path?",
-        "test-suite analysis",
+        "the project's own test suite, run under coverage (this executes the project's code)",
     ),
     Step(
         "staging",

@@ -8,6 +8,7 @@ they were made, so no secret reaches the prompt.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from readyterm.engine.result import RunResult, StepResult
 from readyterm.foundation.findings import Finding
@@ -52,12 +53,46 @@ def step_prompt(
     if findings:
         parts += ["readyterm found these problems:", ""]
         parts += [finding_prompt(f, excerpt(f) if excerpt else None) for f in findings]
-    parts += [
-        "Fix each problem at its cause, keeping behaviour the same otherwise. Then write tests "
-        "that try to break the fix — a dependency that times out or fails, malformed and "
-        "hostile input, concurrent callers — not only the happy path.",
-    ]
+    if any(f.rule in _UNTESTED_RULES for f in findings):
+        parts += _adversarial_tests(step.details or {})
+    else:
+        parts += [
+            "Fix each problem at its cause, keeping behaviour the same otherwise. Then write "
+            "tests that try to break the fix — a dependency that times out or fails, "
+            "malformed and hostile input, concurrent callers — not only the happy path.",
+        ]
     return "\n".join(parts)
+
+
+#: The tests step's findings about code no test ran: the fix is a test, not a code change.
+_UNTESTED_RULES = frozenset({"tests-failure-path-untested", "tests-uncovered-change"})
+
+
+def _adversarial_tests(details: dict[str, Any]) -> list[str]:
+    """Ask for tests that take exactly the untested paths, the way the project tests."""
+    framework = details.get("framework") or {}
+    used = [*details.get("sources", [])]
+    if framework.get("js_runner"):
+        used.append(f"JS tests with {framework['js_runner']}")
+    lines = [
+        "Write adversarial tests that run exactly the lines and failure paths above; do not "
+        "change the code under test unless a test shows it is wrong. For each path, make it "
+        "happen the way production does:",
+        "- the external call it guards fails: raise the exception the `except` catches from "
+        "a mock or fake, answer with 4xx/5xx and 429 statuses, time out, drop the connection;",
+        "- invalid and edge-case input: missing and extra fields, wrong types, empty, huge, "
+        "negative and unicode values, hostile strings;",
+        "- concurrent requests where the code shares state, and a retry that gives up;",
+        "and assert what the code does then (the error it answers with, what it logs, that "
+        "nothing is half-written), not only that it does not crash.",
+    ]
+    if used:
+        lines.append(f"The project's suite runs with: {'; '.join(used)}.")
+    if framework.get("fixtures"):
+        lines.append(f"Reuse its fixtures: {', '.join(framework['fixtures'])}.")
+    if framework.get("test_files"):
+        lines.append(f"Its tests live in: {', '.join(framework['test_files'])}.")
+    return lines
 
 
 def finding_prompt(finding: Finding, code: str | None = None) -> str:

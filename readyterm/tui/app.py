@@ -44,6 +44,7 @@ from readyterm.tui.screens.modals import (
 from readyterm.tui.screens.walkthrough import FindingScreen, WalkthroughScreen
 from readyterm.tui.source import HeaderKnown, Snapshot, Source, SourceEvent
 from readyterm.tui.state import WalkState
+from readyterm.tui.widgets.finding_view import lines_not_run
 
 if TYPE_CHECKING:
     from readyterm.engine.decisions import Attestation, WaiverEntry
@@ -254,7 +255,8 @@ class ReadytermApp(App[ExitCode]):
             self.notify("Select a finding first (Tab to the table, arrows to choose).")
             return
         secrets = self.state.secrets_in(finding.path)
-        self.push_screen(FindingScreen(self.source.root, finding, secrets))
+        not_run = lines_not_run(self.state, finding)
+        self.push_screen(FindingScreen(self.source.root, finding, secrets, not_run))
 
     def action_edit(self) -> None:
         finding = self.walkthrough.selected_finding

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
+from readyterm.engine.result import RunResult
 from readyterm.tui.app import ReadytermApp, build_app
 from readyterm.tui.fixture import demo_result, write_demo_files
 from readyterm.tui.source import FixedSource
@@ -19,11 +20,11 @@ NOW = dt.datetime(2025, 6, 1, 9, 30, tzinfo=dt.UTC)
 IDENTITY = "dev@example.com"
 
 
-def fixture_app(root: Path) -> ReadytermApp:
+def fixture_app(root: Path, result: RunResult | None = None) -> ReadytermApp:
     """The real app over a hand-made result: no scanning, the same pictures every time."""
     write_demo_files(root)
     return build_app(
-        FixedSource(demo_result(), root), today=TODAY, identity=IDENTITY, now=lambda: NOW
+        FixedSource(result or demo_result(), root), today=TODAY, identity=IDENTITY, now=lambda: NOW
     )
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from readyterm.tui.fixture import demo_result
+from readyterm.tui.fixture_suite import with_suite_run
 from tests.tui.helpers import fixture_app, settle
 
 Compare = Callable[..., bool]
@@ -82,3 +84,11 @@ def test_help(snap_compare: Compare, tmp_path: Path) -> None:
     assert snap_compare(
         fixture_app(tmp_path), terminal_size=(120, 40), run_before=_then("question_mark")
     )
+
+
+def test_tests_step_figures_and_lines_no_test_ran(snap_compare: Compare, tmp_path: Path) -> None:
+    """The suite's figures in the step pane; the failure path's code with the changed lines
+    no test ran highlighted (the tests step is the eighth, its third finding selected)."""
+    app = fixture_app(tmp_path, with_suite_run(demo_result()))
+    keys = ("down",) * 7 + ("tab", "down", "down")
+    assert snap_compare(app, terminal_size=(130, 45), run_before=_then(*keys))

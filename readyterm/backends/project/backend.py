@@ -2,8 +2,8 @@
 
 - `environment`: imports the project does not declare as a dependency (Python, JS/TS).
 - `monitoring`: a web app with no health endpoint or no error reporting (Python, JS/TS).
-- `tests`: changed code without tests, tests that only walk the happy path, and changes
-  that weaken readyterm's own gate.
+- `tests`: changes that weaken readyterm's own gate (the suite itself is run by
+  readyterm.backends.suite).
 
 All heuristic, so warnings by default (config can raise them). Bad input (a manifest that
 does not parse, a file that is not UTF-8) is reported or skipped, never a crash.
@@ -11,7 +11,6 @@ does not parse, a file that is not UTF-8) is reported or skipped, never a crash.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from readyterm.backends.base import ScanContext, ScanResult
@@ -19,11 +18,9 @@ from readyterm.backends.project.common import (
     Problem,
     Reader,
     base_content,
-    finding,
     is_diff_run,
     problem_finding,
     read_bytes,
-    read_text,
 )
 from readyterm.backends.project.gates import check_gates
 from readyterm.backends.project.imports import check_python_imports
@@ -32,13 +29,6 @@ from readyterm.backends.project.monitoring import check_monitoring
 from readyterm.backends.project.removed import check_removed
 from readyterm.foundation.findings import Finding
 from readyterm.foundation.rulepack import RulePack
-
-_FAILURE_TEST = re.compile(
-    r"pytest\.raises|assertRaises|side_effect|Timeout|status_code\s*==\s*[45]\d\d|"
-    r"\b[45]\d\d\b|invalid|malformed|hypothesis|ConnectionError",
-    re.I,
-)
-_TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
 
 
 class ProjectBackend:
@@ -57,7 +47,6 @@ class ProjectBackend:
         result.findings += check_removed(root, files, context, read_base)
         result.findings += _problems([*problems, *js_problems])
         result.findings += check_monitoring(root, files)
-        result.findings += _tests(root, files)
         result.findings += check_gates(root, files, context)
         return result
 
@@ -79,40 +68,3 @@ def _problems(problems: list[Problem]) -> list[Finding]:
     change did not touch them, since they leave the change unjudged."""
     unique = {(p.path, p.message): p for p in problems}
     return [problem_finding(p) for p in unique.values()]
-
-
-def _tests(root: Path, files: list[str]) -> list[Finding]:
-    sources = [f for f in files if f.endswith(".py")]
-    code = [f for f in sources if not _TEST_FILE.search(f)]
-    tests = [f for f in sources if _TEST_FILE.search(f)]
-    if code and not tests:
-        return [
-            _tests_finding(
-                code[0],
-                "tests-missing",
-                f"the change touches {len(code)} Python module(s) but no test file",
-            )
-        ]
-    if tests and not any(_FAILURE_TEST.search(read_text(root, t) or "") for t in tests):
-        return [
-            _tests_finding(
-                tests[0],
-                "tests-happy-path-only",
-                "the tests in this change only walk the happy path: none exercises a "
-                "failure, a timeout or bad input",
-            )
-        ]
-    return []
-
-
-def _tests_finding(path: str, rule: str, message: str) -> Finding:
-    return finding(
-        rule,
-        "tests",
-        path,
-        1,
-        message,
-        "Code that was only tested on its happy path fails on the first slow service, "
-        "hostile input or full disk in production.",
-        "Add tests that make dependencies fail or time out and that send bad input.",
-    )

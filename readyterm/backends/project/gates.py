@@ -29,8 +29,11 @@ PROJECT_RULES = {
     "dependency-manifest-unreadable": "warning",
     "no-health-endpoint": "warning",
     "no-error-reporting": "warning",
-    "tests-missing": "warning",
+    "tests-missing": "blocker",
     "tests-happy-path-only": "warning",
+    "tests-failing": "blocker",
+    "tests-uncovered-change": "warning",
+    "tests-failure-path-untested": "warning",
     "gate-weakened": "warning",
     "attestation-missing": "warning",
 }
@@ -91,6 +94,7 @@ def weakenings(base: dict[str, Any], head: dict[str, Any], pack: RulePack) -> li
     for step in sorted(set(base_steps) | set(head_steps)):
         found += _step(str(step), _dict(base_steps.get(step)), _dict(head_steps.get(step)), pack)
     found += list(_staging(_dict(base.get("staging")), _dict(head.get("staging"))))
+    found += list(_suite(_dict(base.get("tests")), _dict(head.get("tests"))))
     return found
 
 
@@ -159,6 +163,25 @@ def _step(
         yield Weakening(
             f"`steps.{step}.severity` lowers `{rule}` from {before} to {after}",
             (*keys, "severity", str(rule)) if rule in new else (*keys,),
+        )
+
+
+def _suite(base: dict[str, Any], head: dict[str, Any]) -> Iterator[Weakening]:
+    """The tests step's suite run: switched off, a lower diff coverage bar, fewer tests."""
+    if base.get("run", True) is not False and head.get("run", True) is False:
+        yield Weakening(
+            "`tests.run` is switched off: the test suite no longer runs", ("tests", "run")
+        )
+    old_bar, new_bar = base.get("diff_coverage", 80), head.get("diff_coverage", 80)
+    if _number(old_bar) and _number(new_bar) and new_bar < old_bar:
+        yield Weakening(
+            f"`tests.diff_coverage` lowered from {old_bar:g} % to {new_bar:g} %",
+            ("tests", "diff_coverage"),
+        )
+    if base.get("select", "all") == "all" and head.get("select") == "changed":
+        yield Weakening(
+            "`tests.select: changed` runs only the tests that import a changed module",
+            ("tests", "select"),
         )
 
 

@@ -148,11 +148,18 @@ class FindingScreen(Screen[None]):
     CSS_PATH = "walkthrough.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "Back")]
 
-    def __init__(self, root: Path, finding: Finding, secrets: list[Finding]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        finding: Finding,
+        secrets: list[Finding],
+        not_run: frozenset[int] = frozenset(),
+    ) -> None:
         super().__init__()
         self.root = root
         self.finding = finding
         self.secrets = secrets
+        self.not_run = not_run
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -164,5 +171,7 @@ class FindingScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(FindingView).show(self.root, self.finding, secrets=self.secrets)
+        self.query_one(FindingView).show(
+            self.root, self.finding, secrets=self.secrets, not_run=self.not_run
+        )
         self.query_one("#finding-full").focus()

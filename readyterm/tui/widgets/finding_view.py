@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from readyterm.foundation.findings import Finding
 from readyterm.reports.code_context import code_context
-from readyterm.tui.state import location
+from readyterm.tui.state import WalkState, location
 
 SEVERITY_LOOK = {"blocker": ("✘", "blocker"), "warning": ("▲", "warning"), "info": ("ℹ", "info")}
 
@@ -30,7 +30,10 @@ def render_finding(
     dark: bool,
     around: int = 3,
     secrets: list[Finding] | None = None,
+    not_run: frozenset[int] = frozenset(),
 ) -> RenderableType:
+    """not_run: lines of the finding's file that no test ran (the tests step's diff
+    coverage), highlighted in the code with the finding's own lines."""
     head = Text.assemble(
         severity_label(finding, colours),
         "  ",
@@ -40,8 +43,12 @@ def render_finding(
     )
     parts: list[RenderableType] = [head, Text(finding.message)]
     code, first = code_context(root, finding, around, secrets or [])
+    own = set(range(finding.line, max(finding.end_line, finding.line) + 1))
+    shown_not_run = {n for n in not_run if first <= n < first + len(code.splitlines())}
     if code.strip():
         parts.append(Text(""))
+        if shown_not_run:
+            parts.append(Text("Highlighted: changed lines no test ran", style="italic"))
         parts.append(
             Syntax(
                 code,
@@ -49,7 +56,7 @@ def render_finding(
                 theme="ansi_dark" if dark else "ansi_light",
                 line_numbers=True,
                 start_line=first,
-                highlight_lines=set(range(finding.line, max(finding.end_line, finding.line) + 1)),
+                highlight_lines=own | shown_not_run,
                 word_wrap=True,
                 background_color=colours.get("background", "default"),
             )
@@ -89,6 +96,7 @@ class FindingView(Static):
         finding: Finding | None,
         hint: str = "",
         secrets: list[Finding] | None = None,
+        not_run: frozenset[int] = frozenset(),
     ) -> None:
         if finding is None:
             # Moving through running steps shows the same (empty) hint again and again: an
@@ -100,7 +108,7 @@ class FindingView(Static):
         self._shown = None  # a finding's file may have changed: always drawn afresh
         dark = self.app.current_theme.dark
         colours = theme_colours(self)
-        self.update(render_finding(root, finding, colours, dark, self.around, secrets))
+        self.update(render_finding(root, finding, colours, dark, self.around, secrets, not_run))
 
 
 def theme_colours(widget: Static) -> dict[str, str]:
@@ -112,3 +120,13 @@ def theme_colours(widget: Static) -> dict[str, str]:
         "muted": "dim",
         "background": theme.background or "default",
     }
+
+
+def lines_not_run(walk: WalkState, finding: Finding | None) -> frozenset[int]:
+    """The lines of a tests finding's file that the suite never ran (its diff coverage)."""
+    state = walk.steps.get("tests")
+    details = state.result.details if state is not None and state.result is not None else None
+    if not details or finding is None or finding.step != "tests":
+        return frozenset()
+    runs = details.get("diff_coverage", {}).get("uncovered", {}).get(finding.path, [])
+    return frozenset(n for first, last in runs for n in range(first, last + 1))

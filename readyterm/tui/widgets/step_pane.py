@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,7 +16,12 @@ from readyterm.foundation.findings import Finding
 from readyterm.foundation.steps import STEPS_BY_ID
 from readyterm.tui.state import StepState, WalkState, headline, location
 from readyterm.tui.widgets.checklist import STATUS_LOOK, counts_text, status_key
-from readyterm.tui.widgets.finding_view import FindingView, severity_label, theme_colours
+from readyterm.tui.widgets.finding_view import (
+    FindingView,
+    lines_not_run,
+    severity_label,
+    theme_colours,
+)
 
 _LOG_SHOWN = 8
 
@@ -98,6 +103,7 @@ class StepPane(Vertical):
             else:
                 outcome = counts_text(state) or "no findings"
                 lines.append(Content.assemble(("Outcome  ", "$text-muted"), outcome))
+                lines += _suite_figures(state.result.details if state.id == "tests" else None)
         return Content("\n").join(lines)
 
     def _log_rows(self, state: StepState) -> int:
@@ -142,7 +148,55 @@ class StepPane(Vertical):
             hint = "Nothing to show: this step has no findings."
         finding = self.selected_finding
         secrets = self.walk.secrets_in(finding.path) if finding else []
-        view.show(self.root, finding, hint, secrets)
+        view.show(self.root, finding, hint, secrets, lines_not_run(self.walk, finding))
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self._show_selected()
+
+
+def _suite_figures(details: dict[str, Any] | None) -> list[Content]:
+    """The tests step's figures: what the suite ran, the diff coverage, the failure paths."""
+    if not details or "diff_coverage" not in details:
+        return []
+    lines = []
+    tests = details.get("tests")
+    if tests:
+        failed = tests["failed"]
+        ran = Content.assemble(
+            f"{tests['run']} run · {tests['passed']} passed · ",
+            (f"{failed} failed", "bold $error" if failed else ""),
+            (
+                f"   {' / '.join(details.get('sources', []))}, {details.get('seconds', 0):g} s",
+                "$text-muted",
+            ),
+        )
+        lines.append(Content.assemble(("Tests  ", "$text-muted"), ran))
+    coverage = details["diff_coverage"]
+    if coverage.get("percent") is not None:
+        low = coverage["percent"] < coverage["threshold"]
+        lines.append(
+            Content.assemble(
+                ("Diff coverage  ", "$text-muted"),
+                (f"{coverage['percent']:.0f} %", "bold $warning" if low else "bold $success"),
+                f" of {coverage['lines']} changed lines ran under the tests "
+                f"(threshold {coverage['threshold']:g} %)",
+            )
+        )
+    paths = details["failure_paths"]
+    if paths.get("total"):
+        untaken = paths["total"] - paths["exercised"]
+        lines.append(
+            Content.assemble(
+                ("Failure paths  ", "$text-muted"),
+                (
+                    f"{paths['exercised']} of {paths['total']}",
+                    "bold $warning" if untaken else "bold",
+                ),
+                " exercised by a test",
+            )
+        )
+    if details.get("partial"):
+        lines.append(
+            Content.styled("Partial: only the tests that import a changed module ran", "italic")
+        )
+    return lines
