@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import Protocol
 
 import docker
@@ -26,8 +28,13 @@ class StagingRun(Protocol):
 
     config: StagingConfig
     cancel: threading.Event
+    root: Path
+    context: Path
+    progress: Callable[[str], None]
 
     def probe(self, name: str, outcome: str, detail: str = "") -> None: ...
+
+    def exchange(self, section: str, sent: str, got: str, verdict: str) -> None: ...
 
     def finding(
         self, rule: str, severity: Severity, message: str, why: str, fix: str, key: str = ""

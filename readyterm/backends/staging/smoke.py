@@ -14,7 +14,7 @@ from typing import Any
 import docker
 from docker.errors import DockerException
 
-from readyterm.backends.staging import breakage
+from readyterm.backends.staging import attacks, breakage
 from readyterm.backends.staging.build import BuildCancelled, ImageFacts, build_image, inspect_image
 from readyterm.backends.staging.container import (
     RunSpec,
@@ -36,6 +36,7 @@ _DEV_ENV = re.compile(
     re.I,
 )
 _SECRET_NAMES = re.compile(r"KEY|SECRET|TOKEN|PASSWORD|PASSWD", re.I)
+_SECTION_ENTRIES = 40
 _DEV_NAMES = re.compile(r"DEBUG|_URL$|_DSN$|_HOST$|ENV$|MODE$|_KEY$|SECRET|TOKEN", re.I)
 
 
@@ -46,6 +47,8 @@ class StagingReport:
     timings: dict[str, float] = field(default_factory=dict)
     image: dict[str, Any] = field(default_factory=dict)
     log_lines: list[str] = field(default_factory=list)
+    #: What each break-it probe sent and what came back, by section ("hostile input").
+    sections: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     error: str | None = None
     skipped: str | None = None
 
@@ -55,6 +58,7 @@ class StagingReport:
             "timings": {k: round(v, 2) for k, v in self.timings.items()},
             "probes": self.probes,
             "log_lines": self.log_lines,
+            "sections": self.sections,
         }
 
 
@@ -104,6 +108,19 @@ class Smoke:
     def probe(self, name: str, outcome: str, detail: str = "") -> None:
         self.report.probes.append({"name": name, "outcome": outcome, "detail": detail})
         self.progress(f"staging: {name}: {outcome}{' - ' + detail if detail else ''}")
+
+    def exchange(self, section: str, sent: str, got: str, verdict: str) -> None:
+        """One request of a break-it probe for the pane and the record; failures are kept
+        first when a section is full."""
+        entries = self.report.sections.setdefault(section, [])
+        entry = {"sent": sent, "got": got[:240], "verdict": verdict}
+        if len(entries) < _SECTION_ENTRIES:
+            entries.append(entry)
+        elif verdict != "pass":
+            passed = next((i for i, e in enumerate(entries) if e["verdict"] == "pass"), None)
+            if passed is not None:
+                del entries[passed]
+                entries.append(entry)
 
     def run(self) -> StagingReport:
         if not self.dockerfile_path.is_file():
@@ -247,7 +264,10 @@ class Smoke:
             hostport = host_port(container, port)
             base_url = f"http://127.0.0.1:{hostport}"
             self._http_probes(base_url)
-            self._logs(log_lines(container))
+            # The log before the break-it probes: the errors they provoke are judged by them.
+            lines = log_lines(container)
+            attacks.against_running(self, container, base_url)
+            self._logs(lines)
             stop = stop_gracefully(container, self.config.grace_period)
             self.report.timings["stop_s"] = stop.seconds
             self._stopped(stop.exit_code, stop.killed, stop.seconds)

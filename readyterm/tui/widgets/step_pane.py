@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,6 +19,29 @@ from readyterm.tui.widgets.checklist import STATUS_LOOK, counts_text, status_key
 from readyterm.tui.widgets.finding_view import FindingView, severity_label, theme_colours
 
 _LOG_SHOWN = 8
+_EXCHANGES_SHOWN = 4
+_VERDICT_STYLE = {"fail": "$error", "warn": "$warning", "pass": "$success"}
+
+
+def _probe_sections(details: dict[str, Any] | None) -> list[Content]:
+    """Each break-it probe of the staging run: what was sent, what came back (failures
+    first), so the pane answers "what did it try?" without opening the record."""
+    sections = (details or {}).get("sections") or {}
+    lines: list[Content] = []
+    for name, entries in sections.items():
+        failed = [e for e in entries if e.get("verdict") != "pass"]
+        shown = (failed + [e for e in entries if e.get("verdict") == "pass"])[:_EXCHANGES_SHOWN]
+        lines.append(
+            Content.assemble(
+                (name.capitalize(), "bold"),
+                (f"  {len(entries)} sent, {len(failed)} not answered well", "$text-muted"),
+            )
+        )
+        for entry in shown:
+            style = _VERDICT_STYLE.get(entry.get("verdict", ""), "$text-muted")
+            lines.append(Content.assemble(("  → ", style), entry.get("sent", "")))
+            lines.append(Content.assemble(("    ← ", style), (entry.get("got", ""), "$text-muted")))
+    return lines
 
 
 def update_in_place(static: Static, content: Content) -> None:
@@ -98,6 +121,7 @@ class StepPane(Vertical):
             else:
                 outcome = counts_text(state) or "no findings"
                 lines.append(Content.assemble(("Outcome  ", "$text-muted"), outcome))
+                lines += _probe_sections(state.result.details)
         return Content("\n").join(lines)
 
     def _log_rows(self, state: StepState) -> int:
