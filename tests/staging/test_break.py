@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.staging.conftest import make_app
+from tests.staging.conftest import START_SERVING, make_app
 from tests.staging.test_staging import probes, rules, staging
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("no_leftovers")]
@@ -210,4 +211,110 @@ def test_openapi_fuzzing_finds_5xx_and_responses_that_break_the_schema(
     assert "POST /cgi-bin/items" in found["staging-input-validation-5xx"]["message"]
     assert "curl -X POST" in found["staging-input-validation-5xx"]["message"]
     assert found["staging-input-validation-schema"]["severity"] == "warning"
+    assert code == 1
+
+
+# A stand-in database inside the container (any TCP listener), and a start script that waits
+# for DATABASE_URL's host:port before serving.
+WAIT_FOR_DB = r"""#!/bin/sh
+/bin/httpd -p 127.0.0.1:5432 -h /tmp
+hostport=${DATABASE_URL#*://}; hostport=${hostport#*@}; hostport=${hostport%%/*}
+host=${hostport%:*}; port=${hostport##*:}
+tries=0
+until nc "$host" "$port" </dev/null >/dev/null 2>&1; do
+  tries=$((tries + 1))
+  GIVE_UP
+  sleep 0.3
+done
+/bin/httpd -f -p 8080 -h /www &
+pid=$!
+trap 'kill $pid; wait $pid; exit 0' TERM
+wait $pid
+"""
+# Retries forever, silently: with the database down it never serves and never exits.
+HANGS_WITHOUT_DB = WAIT_FOR_DB.replace("  GIVE_UP\n", "")
+# The fixed twin gives up after a few tries and says what it could not reach.
+FAILS_FAST_WITHOUT_DB = WAIT_FOR_DB.replace(
+    "  GIVE_UP\n",
+    '  [ "$tries" -lt 5 ] || { echo "FATAL: cannot reach the database at $host:$port '
+    '(DATABASE_URL): connection refused" >&2; exit 1; }\n',
+)
+
+
+@pytest.mark.parametrize("fixed", [False, True], ids=["hangs", "fails-fast"])
+def test_dependency_outage_finds_a_service_that_hangs_without_its_database(
+    tmp_path: Path, fixed: bool
+) -> None:
+    app = make_app(
+        tmp_path / "app",
+        start=FAILS_FAST_WITHOUT_DB if fixed else HANGS_WITHOUT_DB,
+        files={"deploy/staging.env": "DATABASE_URL=postgres://app:secret@127.0.0.1:5432/app\n"},
+        config=BASE.replace("outage: {enabled: false}", "outage: {budget: 8}")
+        + "  env_file: deploy/staging.env\n",
+    )
+    code, step, stderr = staging(app)
+    assert probes(step)["ready"] == "pass", step  # with its database it serves
+    [start, outcome] = sections(step)["dependency outage"]
+    assert start["sent"] == "start with DATABASE_URL" and "(closed)" in start["got"]
+    if fixed:
+        assert probes(step)["dependency-outage"] == "pass"
+        assert "cannot reach the database" in outcome["got"]
+        assert breaks(step, "staging-error-handling") == set(), step["findings"]
+        assert code == 0, stderr
+        return
+    assert probes(step)["dependency-outage"] == "fail"
+    [hang] = [f for f in step["findings"] if f["rule"] == "staging-error-handling-hangs-at-start"]
+    assert "DATABASE_URL pointed at a closed port" in hang["message"]
+    assert "never became ready in 6 s" in hang["message"]
+    assert "secret" not in json.dumps(step)  # credentials in the URL are never shown
+    assert code == 1
+
+
+DB_REACHABLE = r"""hostport=${DATABASE_URL#*://}; hostport=${hostport#*@}; hostport=${hostport%%/*}
+db() { nc "${hostport%:*}" "${hostport##*:}" </dev/null >/dev/null 2>&1; }
+"""
+# Starts without its database; each request then waits for it forever.
+ORDERS_WAIT_FOR_DB = CGI_HEAD + DB_REACHABLE + "until db; do sleep 0.3; done\n"
+ORDERS_WAIT_FOR_DB += "answer 200 application/json '[]'\n"
+# The fixed twin answers 503 at once, and so does its health path.
+ORDERS_503_WITHOUT_DB = (
+    CGI_HEAD + DB_REACHABLE + "db || { answer 503 text/plain 'db down'; exit; }\n"
+)
+ORDERS_503_WITHOUT_DB += "answer 200 application/json '[]'\n"
+SERVE_WITH_DB = START_SERVING.replace(
+    "#!/bin/sh\n", "#!/bin/sh\n/bin/httpd -p 127.0.0.1:5432 -h /tmp\n"
+)
+
+
+@pytest.mark.parametrize("fixed", [False, True], ids=["requests-hang", "answers-503"])
+def test_dependency_outage_finds_requests_that_hang_while_the_database_is_down(
+    tmp_path: Path, fixed: bool
+) -> None:
+    cgi = ORDERS_503_WITHOUT_DB if fixed else ORDERS_WAIT_FOR_DB
+    health = "/cgi-bin/health" if fixed else "/healthz"
+    app = make_app(
+        tmp_path / "app",
+        start=SERVE_WITH_DB,
+        files={
+            "www/cgi-bin/orders": cgi,
+            "www/cgi-bin/health": cgi,
+            "deploy/staging.env": "DATABASE_URL=postgres://127.0.0.1:5432/app\n",
+        },
+        config=BASE.replace("/healthz", health).replace(
+            "outage: {enabled: false}", "outage: {timeout: 3}"
+        )
+        + "  env_file: deploy/staging.env\n  smoke: [/cgi-bin/orders]\n"
+        + "  hostile: {enabled: false}\n",
+    )
+    code, step, stderr = staging(app)
+    outage = {e["sent"]: e for e in sections(step)["dependency outage"]}
+    if fixed:
+        assert outage["GET /cgi-bin/orders"]["got"].startswith("503"), outage
+        assert probes(step)["dependency-outage"] == "pass", step["details"]["probes"]
+        assert breaks(step, "staging-error-handling") == set(), step["findings"]
+        assert code == 0, stderr
+        return
+    assert "ReadTimeout" in outage["GET /cgi-bin/orders"]["got"], outage
+    assert outage["GET /healthz"]["verdict"] == "warn"  # healthy while its database is down
+    assert breaks(step, "staging-error-handling") == {"staging-error-handling-request-hangs"}
     assert code == 1

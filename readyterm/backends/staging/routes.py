@@ -55,7 +55,7 @@ def concrete(path: str) -> str:
 def scan_routes(context: Path) -> list[Route]:
     """Routes declared in the build context's source files (bounded: a huge repo is cut)."""
     found: set[Route] = set()
-    for path in _sources(context):
+    for path in source_files(context):
         text = read_text(context, path)
         if not text or not (_VERB_CALL.search(text) or _ROUTE_CALL.search(text)):
             continue
@@ -85,13 +85,15 @@ def _looks_like_route(path: str) -> bool:
     return path == "" or (path.startswith("/") and "://" not in path)
 
 
-def _sources(context: Path) -> list[str]:
+def source_files(context: Path, suffixes: tuple[str, ...] = _SUFFIXES) -> list[str]:
+    """Production source files under the build context (no tests, vendored or hidden
+    folders), at most a few hundred."""
     files: list[str] = []
     for folder, dirs, names in os.walk(context):
         dirs[:] = sorted(d for d in dirs if d not in PRUNED_DIRS and not d.startswith("."))
         for name in sorted(names):
             relative = Path(folder, name).relative_to(context).as_posix()
-            if name.endswith(_SUFFIXES) and not is_dev_code(relative):
+            if name.endswith(suffixes) and not is_dev_code(relative):
                 files.append(relative)
                 if len(files) >= _MAX_FILES:
                     return files

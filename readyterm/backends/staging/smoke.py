@@ -14,7 +14,7 @@ from typing import Any
 import docker
 from docker.errors import DockerException
 
-from readyterm.backends.staging import attacks, breakage
+from readyterm.backends.staging import attacks, breakage, outage
 from readyterm.backends.staging.build import BuildCancelled, ImageFacts, build_image, inspect_image
 from readyterm.backends.staging.container import (
     RunSpec,
@@ -279,6 +279,10 @@ class Smoke:
             breakage.no_network(self, client, spec, facts)
         else:
             self.probe("no-network", "skipped", "switched off in staging.probes")
+        if self.config.outage.enabled:
+            outage.dependency_outage(self, client, spec, facts, attacks.routes_to_try(self))
+        else:
+            self.probe("dependency-outage", "skipped", "switched off in staging.outage")
 
     def _not_ready(self, state: str, detail: str, tail: list[str]) -> None:
         logs = [redact_log(line) for line in tail[-10:]]
