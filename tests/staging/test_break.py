@@ -318,3 +318,39 @@ def test_dependency_outage_finds_requests_that_hang_while_the_database_is_down(
     assert outage["GET /healthz"]["verdict"] == "warn"  # healthy while its database is down
     assert breaks(step, "staging-error-handling") == {"staging-error-handling-request-hangs"}
     assert code == 1
+
+
+def test_hadolint_findings_are_mapped_to_the_steps_they_answer(tmp_path: Path) -> None:
+    app = make_app(
+        tmp_path / "app",
+        user="0",  # root, by number: scratch has no /etc/passwd
+        # hadolint reads an unpinned package install (the build short-circuits it)
+        extra="RUN true || pip install flask",
+        config=BASE.replace("hadolint: {enabled: false}", "hadolint: {budget: 30}")
+        + "  hostile: {enabled: false}\n  concurrency: {enabled: false}\n",
+    )
+    lines = (app / "Dockerfile").read_text().splitlines()
+    pip_line = lines.index("RUN true || pip install flask") + 1
+    code, step, stderr = staging(app)
+    found = {f["rule"]: f for f in step["findings"] if f["rule"].startswith("hadolint-")}
+    assert {"hadolint-DL3013", "hadolint-DL3002", "hadolint-DL3057"} <= set(found), found
+    assert found["hadolint-DL3013"]["message"].startswith("environment: Pin versions in pip")
+    assert found["hadolint-DL3013"]["line"] == pip_line
+    assert found["hadolint-DL3002"]["message"].startswith("input-validation:")
+    assert found["hadolint-DL3057"]["message"].startswith("monitoring:")
+    assert probes(step)["hadolint"] == "warn"
+    lint = sections(step)["Dockerfile lint"]
+    assert any(e["sent"] == f"Dockerfile:{pip_line} DL3013" for e in lint), lint
+    assert code == 0, stderr  # warnings only
+
+
+def test_a_missing_hadolint_is_said_and_the_rest_of_staging_runs(tmp_path: Path) -> None:
+    app = make_app(
+        tmp_path / "app",
+        config=BASE.replace("hadolint: {enabled: false}", "hadolint: {budget: 30}"),
+    )
+    code, step, stderr = staging(app, env={"READYTERM_HADOLINT_BIN": str(tmp_path / "nothing")})
+    assert probes(step)["hadolint"] == "warn"
+    detail = next(p["detail"] for p in step["details"]["probes"] if p["name"] == "hadolint")
+    assert "READYTERM_HADOLINT_BIN" in detail, detail
+    assert probes(step)["ready"] == "pass" and code == 0, stderr

@@ -37,7 +37,14 @@ class StagingRun(Protocol):
     def exchange(self, section: str, sent: str, got: str, verdict: str) -> None: ...
 
     def finding(
-        self, rule: str, severity: Severity, message: str, why: str, fix: str, key: str = ""
+        self,
+        rule: str,
+        severity: Severity,
+        message: str,
+        why: str,
+        fix: str,
+        key: str = "",
+        line: int = 0,
     ) -> None: ...
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import docker
 from docker.errors import DockerException
 
-from readyterm.backends.staging import attacks, breakage, outage
+from readyterm.backends.staging import attacks, breakage, lint, outage
 from readyterm.backends.staging.build import BuildCancelled, ImageFacts, build_image, inspect_image
 from readyterm.backends.staging.container import (
     RunSpec,
@@ -88,7 +88,14 @@ class Smoke:
             self.where = config.dockerfile
 
     def finding(
-        self, rule: str, severity: Severity, message: str, why: str, fix: str, key: str = ""
+        self,
+        rule: str,
+        severity: Severity,
+        message: str,
+        why: str,
+        fix: str,
+        key: str = "",
+        line: int = 0,
     ) -> None:
         self.report.findings.append(
             Finding(
@@ -96,8 +103,8 @@ class Smoke:
                 step="staging",
                 severity=severity,
                 path=self.where,
-                line=0,
-                end_line=0,
+                line=line,
+                end_line=line,
                 message=message,
                 code=key or rule,
                 why=why,
@@ -135,6 +142,10 @@ class Smoke:
             self.report.error = str(exc)
             return self.report
         started = time.monotonic()
+        if self.config.hadolint.enabled:
+            lint.hadolint(self, self.dockerfile_path, self.where)
+        else:
+            self.probe("hadolint", "skipped", "switched off in staging.hadolint")
         client = connect(min(self.timeout, 120))
         image_id: str | None = None
         try:
