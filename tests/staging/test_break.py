@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.staging.conftest import START_SERVING, make_app
 from tests.staging.test_staging import probes, rules, staging
@@ -354,3 +359,92 @@ def test_a_missing_hadolint_is_said_and_the_rest_of_staging_runs(tmp_path: Path)
     detail = next(p["detail"] for p in step["details"]["probes"] if p["name"] == "hadolint")
     assert "READYTERM_HADOLINT_BIN" in detail, detail
     assert probes(step)["ready"] == "pass" and code == 0, stderr
+
+
+# Every defect at once, with the default budgets: the whole run must stay bounded.
+SEARCH_HANGS_ON_SQL = (
+    CGI_HEAD
+    + """case "$QUERY_STRING" in
+  *%27*) sleep 30 ;;  # a quote in the query: the 'database' locks up
+esac
+answer 200 application/json '[]'
+"""
+)
+EVERYTHING_WRONG = """
+staging:
+  health: /healthz
+  env_file: deploy/staging.env
+  routes: [GET /cgi-bin/search]
+  invariants:
+    - {write: POST /cgi-bin/counter, read: /cgi-bin/counter, json_key: count}
+  concurrency: {p95_ms: 10000}
+"""
+
+
+def test_a_whole_run_with_every_probe_on_a_broken_app_stays_under_a_minute(
+    tmp_path: Path,
+) -> None:
+    app = make_app(
+        tmp_path / "app",
+        start=HANGS_WITHOUT_DB,
+        files={
+            "www/cgi-bin/orders": ORDERS_CRASHING,
+            "www/cgi-bin/counter": COUNTER_RACY,
+            "www/cgi-bin/search": SEARCH_HANGS_ON_SQL,
+            "app.py": ROUTES_PY,
+            "deploy/staging.env": "DATABASE_URL=postgres://app:secret@127.0.0.1:5432/app\n",
+        },
+        config=EVERYTHING_WRONG,
+    )
+    started = time.monotonic()
+    code, step, stderr = staging(app, "--write-record")
+    seconds = time.monotonic() - started
+    assert code == 1, stderr
+    assert {
+        "staging-input-validation-stack-trace",
+        "staging-input-validation-hang",
+        "staging-concurrency-lost-update",
+        "staging-error-handling-hangs-at-start",
+    } <= rules(step), rules(step)
+    assert seconds < 60, f"the whole staging run took {seconds:.1f} s"
+    # the record keeps a line per probe and what each sent
+    [record] = (app / ".readyterm" / "records").glob("*.yaml")
+    staged = yaml.safe_load(record.read_text())["staging"]
+    names = {p["name"] for p in staged["probes"]}
+    assert {"hostile-input", "concurrency", "dependency-outage", "hadolint"} <= names
+    assert set(staged["sections"]) >= {"hostile input", "concurrent users", "dependency outage"}
+    assert "secret" not in record.read_text()
+
+
+def test_ctrl_c_during_the_outage_run_leaves_nothing_behind(tmp_path: Path) -> None:
+    app = make_app(
+        tmp_path / "app",
+        start=HANGS_WITHOUT_DB,
+        files={"deploy/staging.env": "DATABASE_URL=postgres://127.0.0.1:5432/app\n"},
+        config=BASE.replace("outage: {enabled: false}", "outage: {budget: 60}")
+        + "  env_file: deploy/staging.env\n",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "readyterm", "--ci", str(app), "--all", "--steps", "staging"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seen: list[str] = []
+    try:
+        assert process.stderr is not None
+        for line in process.stderr:  # the staging progress streams to stderr
+            seen.append(line)
+            if "dependency outage" in line:
+                break
+        else:
+            pytest.fail("the outage run never started:\n" + "".join(seen))
+        time.sleep(1)  # its container is up and waiting for the database
+        process.send_signal(signal.SIGINT)
+        _, rest = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, "".join(seen) + rest
+    assert "Traceback" not in rest
+    # The no_leftovers fixture asserts no container or image of ours remains.

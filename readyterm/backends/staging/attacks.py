@@ -28,16 +28,19 @@ def against_running(run: StagingRun, container: Container, base_url: str) -> Non
         return logs_between(container, start, end)
 
     if config.hostile.enabled:
-        left = hostile_input(run, base_url, routes, logs)
+        with run.measured("hostile"):
+            left = hostile_input(run, base_url, routes, logs)
         if left > config.hostile.timeout and not run.cancel.is_set():
             from readyterm.backends.staging.fuzz import fuzz_openapi
 
-            fuzz_openapi(run, base_url, left, logs)
+            with run.measured("fuzz"):
+                fuzz_openapi(run, base_url, left, logs)
     else:
         run.probe("hostile-input", "skipped", "switched off in staging.hostile")
     if run.cancel.is_set():
         return
     if config.concurrency.enabled:
-        concurrent_users(run, base_url, routes, config.invariants)
+        with run.measured("concurrency"):
+            concurrent_users(run, base_url, routes, config.invariants)
     else:
         run.probe("concurrency", "skipped", "switched off in staging.concurrency")

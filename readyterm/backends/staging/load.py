@@ -91,13 +91,12 @@ def concurrent_users(
     if not plain and not invariants:
         run.probe("concurrency", "skipped", "no state-changing route found or configured")
         return
-    waves = 0
-    cut = 0
+    waves = cut = failed = 0
     for invariant in invariants:
         if _out_of_time(run, deadline, settings.timeout):
             cut += 1
             continue
-        _check_invariant(run, base_url, invariant)
+        failed += _check_invariant(run, base_url, invariant)
         waves += 1
     for route in plain:
         if _out_of_time(run, deadline, settings.timeout):
@@ -105,19 +104,22 @@ def concurrent_users(
             continue
         request = Request(route.method, route.path, "identical requests", b"{}", dict(_JSON))
         run.progress(f"staging: {settings.users} concurrent users: {route}")
-        _judge(run, base_url, wave(base_url, request, settings.users, settings.timeout))
+        failed += _judge(run, base_url, wave(base_url, request, settings.users, settings.timeout))
         waves += 1
     detail = f"{waves} route(s), {settings.users} concurrent identical requests each"
     if cut:
         detail += f"; {cut} route(s) not tried (the {settings.budget:g} s budget ran out)"
-    run.probe("concurrency", "warn" if cut else "pass", detail)
+    if failed:
+        detail += f": {failed} route(s) broke"
+    run.probe("concurrency", "fail" if failed else ("warn" if cut else "pass"), detail)
 
 
 def _out_of_time(run: StagingRun, deadline: float, timeout: float) -> bool:
     return run.cancel.is_set() or time.monotonic() + timeout > deadline
 
 
-def _judge(run: StagingRun, base_url: str, outcome: Wave) -> None:
+def _judge(run: StagingRun, base_url: str, outcome: Wave) -> bool:
+    """Report what the wave broke; True when it broke something (5xx or timeouts)."""
     settings = run.config.concurrency
     request = outcome.request
     route = f"{request.method} {request.path}"
@@ -161,6 +163,7 @@ def _judge(run: StagingRun, base_url: str, outcome: Wave) -> None:
             "Profile the route under load, or raise staging.concurrency.p95_ms.",
             key=f"{route} slow",
         )
+    return broken
 
 
 def _read_count(base_url: str, invariant: Invariant, timeout: float) -> tuple[int | None, str]:
@@ -183,7 +186,8 @@ def _read_count(base_url: str, invariant: Invariant, timeout: float) -> tuple[in
     return (int(match.group()), text) if match else (None, f"no number in {text[:80]!r}")
 
 
-def _check_invariant(run: StagingRun, base_url: str, invariant: Invariant) -> None:
+def _check_invariant(run: StagingRun, base_url: str, invariant: Invariant) -> bool:
+    """True when the writes broke something or lost updates."""
     settings = run.config.concurrency
     write = Route.parse(invariant.write)
     before, said = _read_count(base_url, invariant, settings.timeout)
@@ -197,15 +201,18 @@ def _check_invariant(run: StagingRun, base_url: str, invariant: Invariant) -> No
             "Make staging.invariants[].read answer a number (or set json_key).",
             key=invariant.read,
         )
-        return
+        return False
     request = Request(write.method, write.path, "identical writes", invariant.body.encode(), _JSON)
     run.progress(f"staging: {settings.users} concurrent users: {write} (invariant)")
     outcome = wave(base_url, request, settings.users, settings.timeout)
-    _judge(run, base_url, outcome)
+    broken = _judge(run, base_url, outcome)
     after, said = _read_count(base_url, invariant, settings.timeout)
+    if after is None:
+        run.exchange(SECTION, f"GET {invariant.read} after the writes", said, "fail")
+        return broken
     expected = before + outcome.ok
     got = f"before {before}, {outcome.ok} writes succeeded, after {after}"
-    lost = expected - after if after is not None else None
+    lost = expected - after
     run.exchange(SECTION, f"GET {invariant.read} after the writes", got, "fail" if lost else "pass")
     if lost:
         run.finding(
@@ -220,3 +227,4 @@ def _check_invariant(run: StagingRun, base_url: str, invariant: Invariant) -> No
             "atomic UPDATE x = x + 1, a lock, or a compare-and-set with retry.",
             key=f"{write} {invariant.read}",
         )
+    return broken or bool(lost)

@@ -95,7 +95,7 @@ def dependency_outage(
         SECTION, "start with " + ", ".join(names), f"each at 127.0.0.1:{port} (closed)", "pass"
     )
     run.progress(f"staging: dependency outage: {', '.join(names)} unreachable")
-    wait = min(run.config.ready_timeout, settings.budget)
+    wait = min(run.break_wait(), settings.budget)
     with running(client, replace(spec, environment=down)) as container:
         ready = wait_ready(
             container,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ _DEV_ENV = re.compile(
 )
 _SECRET_NAMES = re.compile(r"KEY|SECRET|TOKEN|PASSWORD|PASSWD", re.I)
 _SECTION_ENTRIES = 40
+_BREAK_WAIT_MIN = 10.0
 _DEV_NAMES = re.compile(r"DEBUG|_URL$|_DSN$|_HOST$|ENV$|MODE$|_KEY$|SECRET|TOKEN", re.I)
 
 
@@ -116,6 +118,22 @@ class Smoke:
         self.report.probes.append({"name": name, "outcome": outcome, "detail": detail})
         self.progress(f"staging: {name}: {outcome}{' - ' + detail if detail else ''}")
 
+    @contextlib.contextmanager
+    def measured(self, name: str) -> Iterator[None]:
+        """Time one probe into the report's timings (`<name>_s`)."""
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.report.timings[f"{name}_s"] = time.monotonic() - started
+
+    def break_wait(self) -> float:
+        """The wait for a container of a break-it run (empty env, no network, outage): a few
+        times what the real start took, at least _BREAK_WAIT_MIN s, at most ready_timeout.
+        An app that was ready in a second does not need a minute to show it hangs."""
+        started_in = self.report.timings.get("ready_s", self.config.ready_timeout)
+        return min(self.config.ready_timeout, max(_BREAK_WAIT_MIN, 4 * started_in))
+
     def exchange(self, section: str, sent: str, got: str, verdict: str) -> None:
         """One request of a break-it probe for the pane and the record; failures are kept
         first when a section is full."""
@@ -143,7 +161,8 @@ class Smoke:
             return self.report
         started = time.monotonic()
         if self.config.hadolint.enabled:
-            lint.hadolint(self, self.dockerfile_path, self.where)
+            with self.measured("hadolint"):
+                lint.hadolint(self, self.dockerfile_path, self.where)
         else:
             self.probe("hadolint", "skipped", "switched off in staging.hadolint")
         client = connect(min(self.timeout, 120))
@@ -283,15 +302,18 @@ class Smoke:
             self.report.timings["stop_s"] = stop.seconds
             self._stopped(stop.exit_code, stop.killed, stop.seconds)
         if self.config.probes.empty_env:
-            breakage.empty_environment(self, client, spec, facts)
+            with self.measured("empty_env"):
+                breakage.empty_environment(self, client, spec, facts)
         else:
             self.probe("empty-env", "skipped", "switched off in staging.probes")
         if self.config.probes.no_network:
-            breakage.no_network(self, client, spec, facts)
+            with self.measured("no_network"):
+                breakage.no_network(self, client, spec, facts)
         else:
             self.probe("no-network", "skipped", "switched off in staging.probes")
         if self.config.outage.enabled:
-            outage.dependency_outage(self, client, spec, facts, attacks.routes_to_try(self))
+            with self.measured("outage"):
+                outage.dependency_outage(self, client, spec, facts, attacks.routes_to_try(self))
         else:
             self.probe("dependency-outage", "skipped", "switched off in staging.outage")
 
