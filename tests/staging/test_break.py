@@ -416,14 +416,8 @@ def test_a_whole_run_with_every_probe_on_a_broken_app_stays_under_a_minute(
     assert "secret" not in record.read_text()
 
 
-def test_ctrl_c_during_the_outage_run_leaves_nothing_behind(tmp_path: Path) -> None:
-    app = make_app(
-        tmp_path / "app",
-        start=HANGS_WITHOUT_DB,
-        files={"deploy/staging.env": "DATABASE_URL=postgres://127.0.0.1:5432/app\n"},
-        config=BASE.replace("outage: {enabled: false}", "outage: {budget: 60}")
-        + "  env_file: deploy/staging.env\n",
-    )
+def interrupt_when(app: Path, marker: str, wait: float = 1.0) -> tuple[int | None, str]:
+    """Run staging, press Ctrl-C once the progress on stderr shows `marker`."""
     process = subprocess.Popen(
         [sys.executable, "-m", "readyterm", "--ci", str(app), "--all", "--steps", "staging"],
         stdout=subprocess.PIPE,
@@ -435,16 +429,36 @@ def test_ctrl_c_during_the_outage_run_leaves_nothing_behind(tmp_path: Path) -> N
         assert process.stderr is not None
         for line in process.stderr:  # the staging progress streams to stderr
             seen.append(line)
-            if "dependency outage" in line:
+            if marker in line:
                 break
         else:
-            pytest.fail("the outage run never started:\n" + "".join(seen))
-        time.sleep(1)  # its container is up and waiting for the database
+            pytest.fail(f"{marker!r} never showed:\n" + "".join(seen))
+        time.sleep(wait)
         process.send_signal(signal.SIGINT)
         _, rest = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
-    assert process.returncode == 130, "".join(seen) + rest
-    assert "Traceback" not in rest
+    return process.returncode, "".join(seen) + rest
+
+
+def test_ctrl_c_during_the_outage_run_leaves_nothing_behind(tmp_path: Path) -> None:
+    app = make_app(
+        tmp_path / "app",
+        start=HANGS_WITHOUT_DB,
+        files={"deploy/staging.env": "DATABASE_URL=postgres://127.0.0.1:5432/app\n"},
+        config=BASE.replace("outage: {enabled: false}", "outage: {budget: 60}")
+        + "  env_file: deploy/staging.env\n",
+    )
+    code, output = interrupt_when(app, "dependency outage")  # its container waits for the db
+    assert code == 130, output
+    assert "Traceback" not in output
     # The no_leftovers fixture asserts no container or image of ours remains.
+
+
+def test_ctrl_c_mid_build_leaves_no_layer_behind(tmp_path: Path) -> None:
+    # The daemon finishes the step it is running after we hang up, and commits its layer.
+    app = make_app(tmp_path / "app", extra='RUN ["/bin/sleep", "2"]', config=BASE)
+    code, output = interrupt_when(app, '"/bin/sleep", "2"', wait=0.3)
+    assert code == 130, output
+    # no_leftovers counts new dangling images: the layers of the unfinished build.
