@@ -84,6 +84,7 @@ class Burst(_Strict):
 
 
 _ROUTE = r"^(GET|POST|PUT|PATCH|DELETE) /"
+_WRITE = r"^(POST|PUT|PATCH|DELETE) /"
 
 
 class HostileInput(_Strict):
@@ -115,7 +116,7 @@ class ConcurrentUsers(_Strict):
 class Invariant(_Strict):
     """After N concurrent `write`s, `read` must report N more than before (lost updates)."""
 
-    write: str = Field(pattern=_ROUTE)
+    write: str = Field(pattern=_WRITE)
     read: str = Field(pattern=r"^/")
     #: A JSON key (dotted) holding the number; default: the first integer in the body.
     json_key: str | None = None

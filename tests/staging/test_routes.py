@@ -6,8 +6,12 @@ import shlex
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from readyterm.backends.staging.routes import Route, route_list, scan_routes
 from readyterm.backends.staging.traffic import Reply, Request, curl_line
+from readyterm.foundation.config import CONFIG_FILE, load_config
+from readyterm.foundation.errors import ConfigError
 
 
 def test_routes_of_flask_fastapi_and_express_are_found_with_prefixes_and_params(
@@ -77,3 +81,41 @@ def test_stack_traces_in_bodies_are_recognised_and_plain_errors_are_not() -> Non
     assert reply('{"error": "invalid order"}').stack_trace is None
     assert reply("internal error").stack_trace is None
     assert reply("").summary() == "500 in 10 ms"
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "why"),
+    [
+        ("staging:\n  routes: [/orders]\n", "staging.routes.0", "match pattern"),
+        ("staging:\n  routes: ['TRACE /x']\n", "staging.routes.0", "match pattern"),
+        ("staging:\n  invariants: [{read: /count}]\n", "staging.invariants.0.write", "required"),
+        (
+            "staging:\n  invariants: [{write: GET /x, read: /count}]\n",
+            "staging.invariants.0.write",
+            "match pattern",
+        ),
+        ("staging:\n  concurrency: {users: 1}\n", "staging.concurrency.users", "greater than"),
+        ("staging:\n  hostile: {budget: 0}\n", "staging.hostile.budget", "greater than"),
+        ("staging:\n  outage: {wait: 3}\n", "staging.outage.wait", "unknown key"),
+    ],
+)
+def test_bad_break_it_settings_name_the_key(tmp_path: Path, text: str, key: str, why: str) -> None:
+    (tmp_path / CONFIG_FILE).write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path, environ={})
+    line = next(line for line in str(caught.value).splitlines() if key + ":" in line)
+    assert why in line, line
+
+
+def test_break_it_settings_come_from_the_environment_too(tmp_path: Path) -> None:
+    config, _ = load_config(
+        tmp_path,
+        environ={
+            "READYTERM_STAGING__CONCURRENCY__USERS": "10",
+            "READYTERM_STAGING__ROUTES": "POST /a,PUT /b",
+            "READYTERM_STAGING__OUTAGE__ENABLED": "0",
+        },
+    )
+    assert config.staging.concurrency.users == 10
+    assert config.staging.routes == ["POST /a", "PUT /b"]
+    assert config.staging.outage.enabled is False
