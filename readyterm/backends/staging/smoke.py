@@ -15,7 +15,7 @@ from typing import Any
 import docker
 from docker.errors import DockerException
 
-from readyterm.backends.staging import attacks, breakage, lint, outage
+from readyterm.backends.staging import attacks, breakage, lint, outage, serving
 from readyterm.backends.staging.build import BuildCancelled, ImageFacts, build_image, inspect_image
 from readyterm.backends.staging.container import (
     RunSpec,
@@ -28,7 +28,7 @@ from readyterm.backends.staging.container import (
 )
 from readyterm.backends.staging.engine import connect
 from readyterm.backends.staging.envfile import read_env_file
-from readyterm.backends.staging.probes import burst, get, redact_log, scan_logs
+from readyterm.backends.staging.probes import redact_log
 from readyterm.foundation.config import StagingConfig
 from readyterm.foundation.findings import Finding, Severity
 
@@ -293,11 +293,11 @@ class Smoke:
             self.probe("ready", "pass", f"{ready.detail} after {ready.seconds:.1f} s")
             hostport = host_port(container, port)
             base_url = f"http://127.0.0.1:{hostport}"
-            self._http_probes(base_url)
+            serving.http_probes(self, base_url)
             # The log before the break-it probes: the errors they provoke are judged by them.
             lines = log_lines(container)
             attacks.against_running(self, container, base_url)
-            self._logs(lines)
+            self.report.log_lines += serving.log_problems(self, lines)
             stop = stop_gracefully(container, self.config.grace_period)
             self.report.timings["stop_s"] = stop.seconds
             self._stopped(stop.exit_code, stop.killed, stop.seconds)
@@ -341,108 +341,6 @@ class Smoke:
             "endpoint answer 2xx once the app can serve.",
             key=state,
         )
-
-    def _http_probes(self, base_url: str) -> None:
-        if self.config.health:
-            answer = get(base_url, self.config.health)
-            ok = answer.status is not None and 200 <= answer.status < 300
-            self.probe(
-                f"health {self.config.health}",
-                "pass" if ok else "fail",
-                f"answered {answer.status}" if answer.status else str(answer.error),
-            )
-            if not ok:
-                self.finding(
-                    "staging-health-failed",
-                    "blocker",
-                    f"{self.config.health} answered {answer.status or answer.error}",
-                    "The orchestrator will restart or never route to this instance.",
-                    "Make the health path answer 2xx when the app can serve.",
-                    key=self.config.health,
-                )
-        for path in self.config.smoke:
-            answer = get(base_url, path)
-            ok = answer.status is not None and answer.status < 500
-            self.probe(
-                f"smoke {path}",
-                "pass" if ok else "fail",
-                f"answered {answer.status}" if answer.status else str(answer.error),
-            )
-            if not ok:
-                self.finding(
-                    "staging-smoke-failed",
-                    "blocker",
-                    f"smoke path {path} answered {answer.status or answer.error}",
-                    "A 5xx on a main path in staging is an outage in production.",
-                    "Read the container log for the error behind it.",
-                    key=path,
-                )
-        paths = [p for p in [self.config.health, *self.config.smoke] if p] or ["/"]
-        cfg = self.config.burst
-        outcome = burst(base_url, paths, cfg.requests, cfg.concurrency)
-        summary = (
-            f"{outcome.requests} requests, {cfg.concurrency} at a time: "
-            f"{outcome.server_errors} 5xx, {outcome.connection_errors} connection "
-            f"errors, p95 {outcome.p95_ms:.0f} ms"
-        )
-        broken = outcome.server_errors or outcome.connection_errors
-        slow = outcome.p95_ms > cfg.p95_ms
-        self.probe("burst", "fail" if broken else ("warn" if slow else "pass"), summary)
-        if broken:
-            self.finding(
-                "staging-burst-errors",
-                "blocker",
-                f"under a burst of concurrent requests: {summary}; e.g. "
-                + "; ".join(outcome.examples),
-                "Errors that appear only under concurrency are what real traffic hits first.",
-                "Look for shared state, exhausted pools or worker limits; see the log.",
-            )
-        elif slow:
-            self.finding(
-                "staging-burst-slow",
-                "warning",
-                f"p95 latency {outcome.p95_ms:.0f} ms is over the {cfg.p95_ms:g} ms budget",
-                "Slow under a modest burst means timeouts under real load.",
-                "Profile the slow path, or raise staging.burst.p95_ms if it is expected.",
-            )
-
-    def _logs(self, lines: list[str]) -> None:
-        events = scan_logs(lines)
-        self.report.log_lines += [event.line for event in events]
-        self.probe(
-            "logs",
-            "fail" if events else "pass",
-            f"{len(events)} problem line(s)" if events else "no errors logged",
-        )
-        for event in events:
-            if event.kind == "traceback":
-                self.finding(
-                    "staging-log-traceback",
-                    "blocker",
-                    f"the app logged a traceback: {event.line}",
-                    "An unhandled exception during a smoke test is a 500 for a user.",
-                    "Handle the error at its source; the log line names it.",
-                    key=event.line,
-                )
-            elif event.kind == "localhost":
-                self.finding(
-                    "staging-log-localhost",
-                    "blocker",
-                    f"the app tried to reach localhost: {event.line}",
-                    "In a container, localhost is the container itself: the "
-                    "dependency is not there.",
-                    "Take the address from the environment.",
-                    key=event.line,
-                )
-            else:
-                self.finding(
-                    "staging-log-error",
-                    "warning",
-                    f"the app logged: {event.line}",
-                    "Errors at start-up or under light load get worse in production.",
-                    "Find what the line reports and fix or downgrade it.",
-                    key=event.line,
-                )
 
     def _stopped(self, code: int | None, killed: bool, seconds: float) -> None:
         grace = self.config.grace_period
