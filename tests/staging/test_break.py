@@ -462,3 +462,19 @@ def test_ctrl_c_mid_build_leaves_no_layer_behind(tmp_path: Path) -> None:
     code, output = interrupt_when(app, '"/bin/sleep", "2"', wait=0.3)
     assert code == 130, output
     # no_leftovers counts new dangling images: the layers of the unfinished build.
+
+
+def test_an_openapi_document_shipped_in_the_repository_is_fuzzed_too(tmp_path: Path) -> None:
+    app = make_app(
+        tmp_path / "app",
+        files={
+            "www/cgi-bin/items": ITEMS_CRASHING,
+            "openapi.yaml": yaml.safe_dump(json.loads(SPEC)),  # not served: only shipped
+        },
+        config=BASE + "  concurrency: {enabled: false}\n  hostile: {max_examples: 5}\n",
+    )
+    code, step, _ = staging(app)
+    detail = next(p["detail"] for p in step["details"]["probes"] if p["name"] == "openapi-fuzz")
+    assert "from the document openapi.yaml" in detail, detail
+    assert "staging-input-validation-5xx" in rules(step)
+    assert code == 1

@@ -147,7 +147,8 @@ class StepPane(Vertical):
         if state.phase == "running":
             running = [s for s in self.walk.steps.values() if s.phase == "running"]
             return min(max(len(s.log) for s in running), _LOG_SHOWN)
-        if state.id == "staging" and not _sections(state):
+        could_not_run = state.result is not None and state.result.status == "error"
+        if state.id == "staging" and not _sections(state) and not could_not_run:
             # Until a run has probe sections, the build and container log is its story.
             return min(len(state.log), _LOG_SHOWN)
         return 0
