@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import threading
 import subprocess
 from pathlib import Path
 
@@ -119,3 +120,13 @@ def test_break_it_settings_come_from_the_environment_too(tmp_path: Path) -> None
     assert config.staging.concurrency.users == 10
     assert config.staging.routes == ["POST /a", "PUT /b"]
     assert config.staging.outage.enabled is False
+
+
+def test_what_came_back_is_redacted_before_it_reaches_the_record(tmp_path: Path) -> None:
+    from readyterm.backends.staging.smoke import Smoke
+    from readyterm.foundation.config import StagingConfig
+
+    run = Smoke(tmp_path, StagingConfig(), 60, threading.Event(), lambda _: None)
+    run.exchange("hostile input", "GET /debug", "500: SECRET_KEY=abc123 password=hunter2", "fail")
+    [entry] = run.report.details()["sections"]["hostile input"]
+    assert "hunter2" not in entry["got"] and "«redacted»" in entry["got"]

@@ -138,7 +138,8 @@ class Smoke:
         """One request of a break-it probe for the pane and the record; failures are kept
         first when a section is full."""
         entries = self.report.sections.setdefault(section, [])
-        entry = {"sent": sent, "got": got[:240], "verdict": verdict}
+        # What came back may be a debug page full of settings: redacted like the log.
+        entry = {"sent": redact_log(sent), "got": redact_log(got[:240]), "verdict": verdict}
         if len(entries) < _SECTION_ENTRIES:
             entries.append(entry)
         elif verdict != "pass":
