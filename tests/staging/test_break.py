@@ -97,6 +97,7 @@ def test_hostile_input_finds_a_500_on_a_malformed_body(tmp_path: Path, fixed: bo
     assert '--data-binary \'{"id": 1, "name": \'' in message
     assert "JSONDecodeError" in message  # the server's log of that moment
     assert "a 1 MB body" not in message  # a JSON object is parsed fine, even a big one
+    assert found["staging-input-validation-stack-trace"]["cwe"] == ["CWE-209"]
 
 
 COUNTER_READ = r"""
@@ -152,7 +153,7 @@ def test_concurrent_users_find_lost_updates(tmp_path: Path, fixed: bool) -> None
         assert code == 0, stderr
         return
     [lost] = [f for f in step["findings"] if f["rule"] == "staging-concurrency-lost-update"]
-    assert lost["severity"] == "blocker"
+    assert lost["severity"] == "blocker" and lost["cwe"] == ["CWE-362"]
     assert "50 simultaneous POST /cgi-bin/counter requests succeeded" in lost["message"]
     assert "update(s) lost" in lost["message"] and "replay 50 at once: curl" in lost["message"]
     assert code == 1

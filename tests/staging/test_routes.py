@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import shlex
-import threading
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest

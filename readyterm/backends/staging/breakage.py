@@ -54,6 +54,7 @@ class StagingRun(Protocol):
         fix: str,
         key: str = "",
         line: int = 0,
+        cwe: tuple[str, ...] = (),
     ) -> None: ...
 
 

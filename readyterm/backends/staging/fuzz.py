@@ -17,7 +17,7 @@ import httpx
 import yaml
 
 from readyterm.backends.staging.breakage import StagingRun
-from readyterm.backends.staging.hostile import LogReader
+from readyterm.backends.staging.hostile import CWE, LogReader
 from readyterm.backends.staging.probes import redact_log
 from readyterm.backends.staging.traffic import Reply, Request
 
@@ -256,4 +256,5 @@ def _report(run: StagingRun, failure: Failure, logs: LogReader) -> None:
         "Validate the request against the same schema the document publishes, answer 4xx "
         "for what does not fit, and make responses match their declared schema.",
         key=f"{failure.operation} {failure.kind}",
+        cwe=CWE[failure.kind],
     )

@@ -134,6 +134,8 @@ def hostile_input(run: StagingRun, base_url: str, routes: list[Route], logs: Log
     return deadline - time.monotonic()
 
 
+#: Improper input validation, a stack trace shown to the client, a resource held forever.
+CWE = {"5xx": ("CWE-20",), "stack-trace": ("CWE-209",), "hang": ("CWE-400",), "schema": ()}
 _TITLES = {
     "5xx": "a server error",
     "stack-trace": "a stack trace in the response",
@@ -170,4 +172,5 @@ def _report(
         "Validate the request before using it (a schema: pydantic, marshmallow, zod) and "
         "answer 400/413/415/422 with a short message; never return the exception text.",
         key=f"{method} {path} {kind}",
+        cwe=CWE[kind],
     )

@@ -139,6 +139,7 @@ def _judge(run: StagingRun, base_url: str, outcome: Wave) -> bool:
             "Look for shared state without a lock or transaction, exhausted pools or worker "
             "limits; the container log names the error.",
             key=f"{route} 5xx",
+            cwe=("CWE-362",),
         )
     if outcome.timeouts:
         run.finding(
@@ -151,6 +152,7 @@ def _judge(run: StagingRun, base_url: str, outcome: Wave) -> bool:
             "Find what the requests wait on (a lock, a single worker, a pool of one) and "
             "bound it with timeouts.",
             key=f"{route} timeout",
+            cwe=("CWE-833",),
         )
     if slow and not broken:
         run.finding(
@@ -226,5 +228,6 @@ def _check_invariant(run: StagingRun, base_url: str, invariant: Invariant) -> bo
             "Make the update atomic: a database transaction with SELECT ... FOR UPDATE, an "
             "atomic UPDATE x = x + 1, a lock, or a compare-and-set with retry.",
             key=f"{write} {invariant.read}",
+            cwe=("CWE-362",),
         )
     return broken or bool(lost)

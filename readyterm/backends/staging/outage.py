@@ -155,6 +155,7 @@ def dependency_outage(
             "Connect with a timeout and a bounded number of retries with backoff, then exit "
             "non-zero naming the dependency (or start and report unhealthy).",
             key="hangs-at-start",
+            cwe=("CWE-1088",),
         )
         return
     started = "reports unhealthy" if ready.state == "unhealthy" else "starts"
@@ -199,5 +200,6 @@ def _while_down(run: StagingRun, base_url: str, names: list[str], routes: list[R
                     "Put a connect and read timeout on every dependency call and answer 503 "
                     "(or serve degraded) when it fails.",
                     key=f"request-hangs {path}",
+                    cwe=("CWE-1088",),
                 )
     return hung

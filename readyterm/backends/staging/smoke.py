@@ -98,6 +98,7 @@ class Smoke:
         fix: str,
         key: str = "",
         line: int = 0,
+        cwe: tuple[str, ...] = (),
     ) -> None:
         self.report.findings.append(
             Finding(
@@ -107,6 +108,7 @@ class Smoke:
                 path=self.where,
                 line=line,
                 end_line=line,
+                cwe=cwe,
                 message=message,
                 code=key or rule,
                 why=why,
