@@ -479,3 +479,25 @@ def test_an_openapi_document_shipped_in_the_repository_is_fuzzed_too(tmp_path: P
     assert "from the document openapi.yaml" in detail, detail
     assert "staging-input-validation-5xx" in rules(step)
     assert code == 1
+
+
+@pytest.mark.parametrize(
+    ("document", "said"),
+    [
+        ("openapi: 3.0.3\npaths: [not, a, mapping]\n", "cannot be fuzzed"),
+        ("openapi: [3.0\n  broken: {\n", "could not be read"),
+    ],
+    ids=["invalid-document", "unparsable-yaml"],
+)
+def test_a_broken_openapi_document_is_said_and_staging_goes_on(
+    tmp_path: Path, document: str, said: str
+) -> None:
+    app = make_app(
+        tmp_path / "app",
+        files={"openapi.yaml": document},
+        config=BASE + "  concurrency: {enabled: false}\n",
+    )
+    code, step, stderr = staging(app)  # asserts no traceback
+    detail = next(p["detail"] for p in step["details"]["probes"] if p["name"] == "openapi-fuzz")
+    assert probes(step)["openapi-fuzz"] == "warn" and said in detail, detail
+    assert probes(step)["stop"] == "pass" and code == 0, stderr

@@ -37,7 +37,8 @@ class Failure:
 
 
 def find_spec(run: StagingRun, base_url: str, timeout: float) -> tuple[dict[str, Any], str] | None:
-    """The document and where it came from; None when the app neither serves nor ships one."""
+    """The document and where it came from; None when the app neither serves nor ships one.
+    A shipped document that cannot be read is a ValueError naming it."""
     configured = run.config.hostile.openapi
     served = [configured] if configured and configured.startswith("/") else list(_SERVED)
     shipped = [configured] if configured and not configured.startswith("/") else list(_SHIPPED)
@@ -57,8 +58,7 @@ def find_spec(run: StagingRun, base_url: str, timeout: float) -> tuple[dict[str,
             text = file.read_text("utf-8")
             loaded = json.loads(text) if name.endswith(".json") else yaml.safe_load(text)
         except (OSError, ValueError, yaml.YAMLError) as exc:
-            run.probe("openapi-fuzz", "warn", f"{name} could not be read: {exc}"[:200])
-            return None
+            raise ValueError(f"{name} could not be read: {' '.join(str(exc).split())}") from None
         if isinstance(loaded, dict):
             return loaded, name
     return None
@@ -66,7 +66,11 @@ def find_spec(run: StagingRun, base_url: str, timeout: float) -> tuple[dict[str,
 
 def fuzz_openapi(run: StagingRun, base_url: str, budget: float, logs: LogReader) -> None:
     settings = run.config.hostile
-    found = find_spec(run, base_url, settings.timeout)
+    try:
+        found = find_spec(run, base_url, settings.timeout)
+    except ValueError as exc:
+        run.probe("openapi-fuzz", "warn", str(exc)[:200])
+        return
     if found is None:
         run.probe(
             "openapi-fuzz",
