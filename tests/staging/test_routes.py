@@ -130,3 +130,19 @@ def test_what_came_back_is_redacted_before_it_reaches_the_record(tmp_path: Path)
     run.exchange("hostile input", "GET /debug", "500: SECRET_KEY=abc123 password=hunter2", "fail")
     [entry] = run.report.details()["sections"]["hostile input"]
     assert "hunter2" not in entry["got"] and "«redacted»" in entry["got"]
+
+
+def test_a_route_with_a_path_parameter_gets_hostile_values_in_the_path(tmp_path: Path) -> None:
+    from readyterm.backends.staging.hostile import corpus
+
+    (tmp_path / "app.py").write_text('@app.get("/orders/<int:order_id>")\n')
+    [route] = scan_routes(tmp_path)
+    assert route.path == "/orders/1" and route.template == "/orders/<int:order_id>"
+    paths = {request.label: request.path for request in corpus(route)}
+    assert paths["SQL injection in the path"] == "/orders/%27%20OR%20%271%27%3D%271%27%20--"
+    assert paths["path traversal in the path"].startswith("/orders/..%2F..%2F")
+    assert paths["SQL injection in the query"].startswith("/orders/1?id=")
+    # configured routes too: "GET /orders/{id}" in staging.routes
+    assert Route.parse("GET /orders/{id}") == route
+    assert len(corpus(Route.parse("GET /orders/{id}"))) == 5
+    assert len(corpus(Route.parse("GET /orders/7"))) == 3  # no parameter: the query only

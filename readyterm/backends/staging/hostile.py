@@ -16,7 +16,7 @@ import httpx
 
 from readyterm.backends.staging.breakage import StagingRun
 from readyterm.backends.staging.probes import redact_log
-from readyterm.backends.staging.routes import Route
+from readyterm.backends.staging.routes import Route, concrete, has_params
 from readyterm.backends.staging.traffic import Reply, Request, curl_line, send
 
 SECTION = "hostile input"
@@ -67,6 +67,20 @@ def corpus(route: Route) -> list[Request]:
         Request(route.method, route.path + query, label, body, dict(headers))
         for label, query in QUERIES
     ]
+    if has_params(route.template):  # the path parameter itself: /orders/<id>
+        requests += [
+            Request(
+                route.method,
+                concrete(route.template, quote(value, safe="")),
+                label,
+                body,
+                dict(headers),
+            )
+            for label, value in (
+                ("SQL injection in the path", _SQL),
+                ("path traversal in the path", _TRAVERSAL),
+            )
+        ]
     if route.changes_state:
         requests += [
             Request(route.method, route.path, label, body, dict(headers))

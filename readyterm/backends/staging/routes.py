@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from readyterm.backends.project.common import PRUNED_DIRS, is_dev_code, read_text
@@ -33,6 +33,8 @@ STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 class Route:
     method: str
     path: str
+    #: The path as declared, with its parameters ("/orders/<int:id>"); "" when configured.
+    template: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -40,16 +42,20 @@ class Route:
     @classmethod
     def parse(cls, text: str) -> Route:
         method, _, path = text.strip().partition(" ")
-        return cls(method.upper(), path.strip())
+        return cls(method.upper(), concrete(path.strip()), path.strip())
 
     @property
     def changes_state(self) -> bool:
         return self.method in STATE_CHANGING
 
 
-def concrete(path: str) -> str:
+def concrete(path: str, value: str = "1") -> str:
     """/orders/<int:id>, /orders/{id}, /orders/:id -> /orders/1 (a value most routes accept)."""
-    return _PARAM.sub("1", path) or "/"
+    return _PARAM.sub(lambda _: value, path) or "/"
+
+
+def has_params(path: str) -> bool:
+    return bool(_PARAM.search(path))
 
 
 def scan_routes(context: Path) -> list[Route]:
@@ -63,11 +69,13 @@ def scan_routes(context: Path) -> list[Route]:
         prefix = prefix_match.group("prefix").rstrip("/") if prefix_match else ""
         for match in _VERB_CALL.finditer(text):
             if _looks_like_route(match.group("path")):
-                found.add(Route(match.group(1).upper(), concrete(prefix + match.group("path"))))
+                declared = prefix + match.group("path")
+                found.add(Route(match.group(1).upper(), concrete(declared), declared))
         for match in _ROUTE_CALL.finditer(text):
             methods = {m.upper() for m in _METHODS.findall(match.group("rest"))} or {"GET"}
             for method in methods:
-                found.add(Route(method, concrete(prefix + match.group("path"))))
+                declared = prefix + match.group("path")
+                found.add(Route(method, concrete(declared), declared))
     return sorted(found)[:_MAX_ROUTES]
 
 
