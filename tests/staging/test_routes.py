@@ -5,12 +5,14 @@ from __future__ import annotations
 import shlex
 import subprocess
 import threading
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from readyterm.backends.staging.routes import Route, route_list, scan_routes
-from readyterm.backends.staging.traffic import Reply, Request, curl_line
+from readyterm.backends.staging.traffic import Reply, Request, curl_line, send
 from readyterm.foundation.config import CONFIG_FILE, load_config
 from readyterm.foundation.errors import ConfigError
 
@@ -146,3 +148,36 @@ def test_a_route_with_a_path_parameter_gets_hostile_values_in_the_path(tmp_path:
     assert Route.parse("GET /orders/{id}") == route
     assert len(corpus(Route.parse("GET /orders/{id}"))) == 5
     assert len(corpus(Route.parse("GET /orders/7"))) == 3  # no parameter: the query only
+
+
+def test_a_huge_or_slow_answer_is_cut_or_timed_out_not_read_whole() -> None:
+    import http.server
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(500)
+            self.end_headers()
+            if self.path == "/slow":
+                time.sleep(3)
+            try:
+                for _ in range(64):  # 64 MiB unless the client hangs up
+                    self.wfile.write(b"x" * 1_048_576)
+            except OSError:
+                pass
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        with httpx.Client(base_url=base) as client:
+            huge = send(client, Request("GET", "/huge", "huge"), timeout=5)
+            slow = send(client, Request("GET", "/slow", "slow"), timeout=0.5)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert huge.status == 500 and len(huge.body) == 65536
+    assert slow.status is None and slow.timed_out and slow.seconds < 2

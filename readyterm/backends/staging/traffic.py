@@ -21,6 +21,7 @@ _STACK_TRACE = re.compile(
     re.M,
 )
 _SHOWN_BODY = 160
+_KEPT_BODY = 65536
 #: Bodies longer than this are replayed from a generated file, not inlined in the curl line.
 _INLINE_BODY = 2000
 
@@ -67,17 +68,27 @@ class Reply:
 
 def send(client: httpx.Client, request: Request, timeout: float) -> Reply:
     started, wall = time.monotonic(), time.time()
+    kept = bytearray()
     try:
-        response = client.request(
+        with client.stream(
             request.method,
             request.path,
             content=request.body,
             headers=request.headers,
             timeout=timeout,
-        )
+        ) as response:
+            # Only the start of the body is judged: a service that answers a hostile request
+            # with gigabytes does not fill our memory.
+            for chunk in response.iter_bytes():
+                kept += chunk
+                if len(kept) >= _KEPT_BODY:
+                    break
+                if time.monotonic() - started > timeout:  # a trickle resets read timeouts
+                    seconds = time.monotonic() - started
+                    return Reply(request, None, seconds, wall, error="Timeout: a trickling body")
     except httpx.HTTPError as exc:
         return Reply(request, None, time.monotonic() - started, wall, error=type(exc).__name__)
-    body = response.content[:65536].decode("utf-8", "replace")
+    body = bytes(kept[:_KEPT_BODY]).decode("utf-8", "replace")
     return Reply(request, response.status_code, time.monotonic() - started, wall, body)
 
 
