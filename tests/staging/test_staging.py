@@ -28,8 +28,12 @@ staging:
 """
 
 
-def staging(root: Path, *extra: str) -> tuple[int, dict[str, Any], str]:
-    done = run_cli("--ci", str(root), "--all", "--steps", "staging", "--format", "json", *extra)
+def staging(
+    root: Path, *extra: str, env: dict[str, str] | None = None
+) -> tuple[int, dict[str, Any], str]:
+    done = run_cli(
+        "--ci", str(root), "--all", "--steps", "staging", "--format", "json", *extra, env=env
+    )
     assert "Traceback" not in done.stderr, done.stderr
     result = json.loads(done.stdout) if done.stdout.strip() else {}
     step = next((s for s in result.get("steps", []) if s["id"] == "staging"), {})

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import Protocol
 
 import docker
@@ -26,11 +29,32 @@ class StagingRun(Protocol):
 
     config: StagingConfig
     cancel: threading.Event
+    root: Path
+    context: Path
+    progress: Callable[[str], None]
 
     def probe(self, name: str, outcome: str, detail: str = "") -> None: ...
 
+    def measured(self, name: str) -> contextlib.AbstractContextManager[None]:
+        """Times the block into the run's timings."""
+        ...
+
+    def break_wait(self) -> float:
+        """How long a break-it run waits for the container to become ready."""
+        ...
+
+    def exchange(self, section: str, sent: str, got: str, verdict: str) -> None: ...
+
     def finding(
-        self, rule: str, severity: Severity, message: str, why: str, fix: str, key: str = ""
+        self,
+        rule: str,
+        severity: Severity,
+        message: str,
+        why: str,
+        fix: str,
+        key: str = "",
+        line: int = 0,
+        cwe: tuple[str, ...] = (),
     ) -> None: ...
 
 
@@ -49,7 +73,7 @@ def empty_environment(
             port=spec.port,
             health=smoke.config.health,
             has_healthcheck=facts.healthcheck is not None,
-            timeout=smoke.config.ready_timeout,
+            timeout=smoke.break_wait(),
             cancel=smoke.cancel,
         )
         lines = [redact_log(line) for line in log_lines(container)]
@@ -103,7 +127,7 @@ def no_network(
             port=None,
             health=None,
             has_healthcheck=facts.healthcheck is not None,
-            timeout=smoke.config.ready_timeout,
+            timeout=smoke.break_wait(),
             cancel=smoke.cancel,
         )
         lines = [line for line in (redact_log(x) for x in log_lines(container)) if line.strip()]

@@ -29,6 +29,9 @@ _STEP = re.compile(r"^Step \d+/\d+ : .*")
 # The legacy builder commits a layer image per step (" ---> 1a2b3c4d5e6f"); a build that
 # fails, times out or is cancelled leaves the new ones behind, untagged and unlabelled.
 _LAYER = re.compile(r"^\s*---> ([0-9a-f]{12,64})\s*$")
+#: After hanging up on a build: how long to look for layers it still commits.
+_SWEEP_SECONDS = 3.0
+_SWEEP_PAUSE = 0.5
 
 
 @dataclass
@@ -76,20 +79,24 @@ def build_image(
         labels={LABEL: "1"},
     )
 
-    def failed(error: str) -> BuildOutcome:
+    def failed(error: str, abandoned: bool = False) -> BuildOutcome:
         """An unfinished build leaves no layers behind; the outcome names its last step."""
-        _remove_layers(client, created)
+        if abandoned:
+            _abandon(client, stream, created)
+        else:
+            _remove_layers(client, created)
         return BuildOutcome(None, tag, time.monotonic() - started, step, error, lines[-_LOG_TAIL:])
 
     try:
         for chunk in stream:
             if cancel.is_set():
-                _remove_layers(client, created)
+                _abandon(client, stream, created)
                 raise BuildCancelled("the image build was cancelled")
             if time.monotonic() - started > timeout:
                 return failed(
                     f"the build did not finish within {timeout:g} s "
-                    "(raise timeouts.docker in .readyterm.yaml)"
+                    "(raise timeouts.docker in .readyterm.yaml)",
+                    abandoned=True,
                 )
             text = str(chunk.get("stream") or chunk.get("status") or "").rstrip()
             for line in text.splitlines():
@@ -116,6 +123,49 @@ def build_image(
     if image_id is None:
         image_id = client.images.get(tag).id
     return BuildOutcome(image_id, tag, time.monotonic() - started, log_tail=lines[-_LOG_TAIL:])
+
+
+def _abandon(client: docker.DockerClient, stream: Any, created: list[str]) -> None:
+    """Stop reading a build that is still running and remove what it made. The daemon
+    finishes the step in progress (and sometimes one more) after we hang up, committing
+    layers we never hear of: those are the descendants of the layers we know, swept for a
+    few seconds. A layer whose parent we never saw cannot be told from another build's."""
+    close = getattr(stream, "close", None)
+    if close is not None:
+        close()
+    deadline = time.monotonic() + _SWEEP_SECONDS
+    known = list(created)
+    while known and time.monotonic() < deadline:
+        found = _descendants(client, known)
+        known += found
+        time.sleep(_SWEEP_PAUSE)
+    _remove_layers(client, known)
+
+
+def _descendants(client: docker.DockerClient, layers: list[str]) -> list[str]:
+    """Images (intermediate ones too) whose parent chain leads to one of `layers` (short or
+    full ids), parents before children."""
+    try:
+        images = client.images.list(all=True)
+    except docker.errors.DockerException:
+        return []
+    known = {layer.removeprefix("sha256:")[:12] for layer in layers}
+    parents = {
+        image.id.removeprefix("sha256:")[:12]: str(image.attrs.get("Parent") or "").removeprefix(
+            "sha256:"
+        )[:12]
+        for image in images
+    }
+    found: list[str] = []
+    grew = True
+    while grew:
+        grew = False
+        for child, parent in parents.items():
+            if parent in known and child not in known:
+                known.add(child)
+                found.append(child)
+                grew = True
+    return found
 
 
 def _remove_layers(client: docker.DockerClient, layers: list[str]) -> None:

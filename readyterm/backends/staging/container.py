@@ -111,6 +111,16 @@ def log_lines(container: Container) -> list[str]:
     return []
 
 
+def logs_between(container: Container, start: float, end: float, margin: float = 0.2) -> list[str]:
+    """The log lines written around a moment (wall-clock seconds), for a finding's context."""
+    with contextlib.suppress(DockerException):
+        raw: bytes = container.logs(
+            stdout=True, stderr=True, since=max(start - margin, 0.001), until=end + margin
+        )
+        return raw.decode("utf-8", "replace").splitlines()
+    return []
+
+
 def wait_ready(
     container: Container,
     *,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import docker
 from docker.errors import DockerException
 
-from readyterm.backends.staging import breakage
+from readyterm.backends.staging import attacks, breakage, lint, outage, serving
 from readyterm.backends.staging.build import BuildCancelled, ImageFacts, build_image, inspect_image
 from readyterm.backends.staging.container import (
     RunSpec,
@@ -27,7 +28,7 @@ from readyterm.backends.staging.container import (
 )
 from readyterm.backends.staging.engine import connect
 from readyterm.backends.staging.envfile import read_env_file
-from readyterm.backends.staging.probes import burst, get, redact_log, scan_logs
+from readyterm.backends.staging.probes import redact_log
 from readyterm.foundation.config import StagingConfig
 from readyterm.foundation.findings import Finding, Severity
 
@@ -36,6 +37,8 @@ _DEV_ENV = re.compile(
     re.I,
 )
 _SECRET_NAMES = re.compile(r"KEY|SECRET|TOKEN|PASSWORD|PASSWD", re.I)
+_SECTION_ENTRIES = 40
+_BREAK_WAIT_MIN = 10.0
 _DEV_NAMES = re.compile(r"DEBUG|_URL$|_DSN$|_HOST$|ENV$|MODE$|_KEY$|SECRET|TOKEN", re.I)
 
 
@@ -46,6 +49,8 @@ class StagingReport:
     timings: dict[str, float] = field(default_factory=dict)
     image: dict[str, Any] = field(default_factory=dict)
     log_lines: list[str] = field(default_factory=list)
+    #: What each break-it probe sent and what came back, by section ("hostile input").
+    sections: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     error: str | None = None
     skipped: str | None = None
 
@@ -55,6 +60,7 @@ class StagingReport:
             "timings": {k: round(v, 2) for k, v in self.timings.items()},
             "probes": self.probes,
             "log_lines": self.log_lines,
+            "sections": self.sections,
         }
 
 
@@ -84,7 +90,15 @@ class Smoke:
             self.where = config.dockerfile
 
     def finding(
-        self, rule: str, severity: Severity, message: str, why: str, fix: str, key: str = ""
+        self,
+        rule: str,
+        severity: Severity,
+        message: str,
+        why: str,
+        fix: str,
+        key: str = "",
+        line: int = 0,
+        cwe: tuple[str, ...] = (),
     ) -> None:
         self.report.findings.append(
             Finding(
@@ -92,8 +106,9 @@ class Smoke:
                 step="staging",
                 severity=severity,
                 path=self.where,
-                line=0,
-                end_line=0,
+                line=line,
+                end_line=line,
+                cwe=cwe,
                 message=message,
                 code=key or rule,
                 why=why,
@@ -104,6 +119,36 @@ class Smoke:
     def probe(self, name: str, outcome: str, detail: str = "") -> None:
         self.report.probes.append({"name": name, "outcome": outcome, "detail": detail})
         self.progress(f"staging: {name}: {outcome}{' - ' + detail if detail else ''}")
+
+    @contextlib.contextmanager
+    def measured(self, name: str) -> Iterator[None]:
+        """Time one probe into the report's timings (`<name>_s`)."""
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.report.timings[f"{name}_s"] = time.monotonic() - started
+
+    def break_wait(self) -> float:
+        """The wait for a container of a break-it run (empty env, no network, outage): a few
+        times what the real start took, at least _BREAK_WAIT_MIN s, at most ready_timeout.
+        An app that was ready in a second does not need a minute to show it hangs."""
+        started_in = self.report.timings.get("ready_s", self.config.ready_timeout)
+        return min(self.config.ready_timeout, max(_BREAK_WAIT_MIN, 4 * started_in))
+
+    def exchange(self, section: str, sent: str, got: str, verdict: str) -> None:
+        """One request of a break-it probe for the pane and the record; failures are kept
+        first when a section is full."""
+        entries = self.report.sections.setdefault(section, [])
+        # What came back may be a debug page full of settings: redacted like the log.
+        entry = {"sent": redact_log(sent), "got": redact_log(got[:240]), "verdict": verdict}
+        if len(entries) < _SECTION_ENTRIES:
+            entries.append(entry)
+        elif verdict != "pass":
+            passed = next((i for i, e in enumerate(entries) if e["verdict"] == "pass"), None)
+            if passed is not None:
+                del entries[passed]
+                entries.append(entry)
 
     def run(self) -> StagingReport:
         if not self.dockerfile_path.is_file():
@@ -118,6 +163,11 @@ class Smoke:
             self.report.error = str(exc)
             return self.report
         started = time.monotonic()
+        if self.config.hadolint.enabled:
+            with self.measured("hadolint"):
+                lint.hadolint(self, self.dockerfile_path, self.where)
+        else:
+            self.probe("hadolint", "skipped", "switched off in staging.hadolint")
         client = connect(min(self.timeout, 120))
         image_id: str | None = None
         try:
@@ -246,19 +296,29 @@ class Smoke:
             self.probe("ready", "pass", f"{ready.detail} after {ready.seconds:.1f} s")
             hostport = host_port(container, port)
             base_url = f"http://127.0.0.1:{hostport}"
-            self._http_probes(base_url)
-            self._logs(log_lines(container))
+            serving.http_probes(self, base_url)
+            # The log before the break-it probes: the errors they provoke are judged by them.
+            lines = log_lines(container)
+            attacks.against_running(self, container, base_url)
+            self.report.log_lines += serving.log_problems(self, lines)
             stop = stop_gracefully(container, self.config.grace_period)
             self.report.timings["stop_s"] = stop.seconds
             self._stopped(stop.exit_code, stop.killed, stop.seconds)
         if self.config.probes.empty_env:
-            breakage.empty_environment(self, client, spec, facts)
+            with self.measured("empty_env"):
+                breakage.empty_environment(self, client, spec, facts)
         else:
             self.probe("empty-env", "skipped", "switched off in staging.probes")
         if self.config.probes.no_network:
-            breakage.no_network(self, client, spec, facts)
+            with self.measured("no_network"):
+                breakage.no_network(self, client, spec, facts)
         else:
             self.probe("no-network", "skipped", "switched off in staging.probes")
+        if self.config.outage.enabled:
+            with self.measured("outage"):
+                outage.dependency_outage(self, client, spec, facts, attacks.routes_to_try(self))
+        else:
+            self.probe("dependency-outage", "skipped", "switched off in staging.outage")
 
     def _not_ready(self, state: str, detail: str, tail: list[str]) -> None:
         logs = [redact_log(line) for line in tail[-10:]]
@@ -284,108 +344,6 @@ class Smoke:
             "endpoint answer 2xx once the app can serve.",
             key=state,
         )
-
-    def _http_probes(self, base_url: str) -> None:
-        if self.config.health:
-            answer = get(base_url, self.config.health)
-            ok = answer.status is not None and 200 <= answer.status < 300
-            self.probe(
-                f"health {self.config.health}",
-                "pass" if ok else "fail",
-                f"answered {answer.status}" if answer.status else str(answer.error),
-            )
-            if not ok:
-                self.finding(
-                    "staging-health-failed",
-                    "blocker",
-                    f"{self.config.health} answered {answer.status or answer.error}",
-                    "The orchestrator will restart or never route to this instance.",
-                    "Make the health path answer 2xx when the app can serve.",
-                    key=self.config.health,
-                )
-        for path in self.config.smoke:
-            answer = get(base_url, path)
-            ok = answer.status is not None and answer.status < 500
-            self.probe(
-                f"smoke {path}",
-                "pass" if ok else "fail",
-                f"answered {answer.status}" if answer.status else str(answer.error),
-            )
-            if not ok:
-                self.finding(
-                    "staging-smoke-failed",
-                    "blocker",
-                    f"smoke path {path} answered {answer.status or answer.error}",
-                    "A 5xx on a main path in staging is an outage in production.",
-                    "Read the container log for the error behind it.",
-                    key=path,
-                )
-        paths = [p for p in [self.config.health, *self.config.smoke] if p] or ["/"]
-        cfg = self.config.burst
-        outcome = burst(base_url, paths, cfg.requests, cfg.concurrency)
-        summary = (
-            f"{outcome.requests} requests, {cfg.concurrency} at a time: "
-            f"{outcome.server_errors} 5xx, {outcome.connection_errors} connection "
-            f"errors, p95 {outcome.p95_ms:.0f} ms"
-        )
-        broken = outcome.server_errors or outcome.connection_errors
-        slow = outcome.p95_ms > cfg.p95_ms
-        self.probe("burst", "fail" if broken else ("warn" if slow else "pass"), summary)
-        if broken:
-            self.finding(
-                "staging-burst-errors",
-                "blocker",
-                f"under a burst of concurrent requests: {summary}; e.g. "
-                + "; ".join(outcome.examples),
-                "Errors that appear only under concurrency are what real traffic hits first.",
-                "Look for shared state, exhausted pools or worker limits; see the log.",
-            )
-        elif slow:
-            self.finding(
-                "staging-burst-slow",
-                "warning",
-                f"p95 latency {outcome.p95_ms:.0f} ms is over the {cfg.p95_ms:g} ms budget",
-                "Slow under a modest burst means timeouts under real load.",
-                "Profile the slow path, or raise staging.burst.p95_ms if it is expected.",
-            )
-
-    def _logs(self, lines: list[str]) -> None:
-        events = scan_logs(lines)
-        self.report.log_lines += [event.line for event in events]
-        self.probe(
-            "logs",
-            "fail" if events else "pass",
-            f"{len(events)} problem line(s)" if events else "no errors logged",
-        )
-        for event in events:
-            if event.kind == "traceback":
-                self.finding(
-                    "staging-log-traceback",
-                    "blocker",
-                    f"the app logged a traceback: {event.line}",
-                    "An unhandled exception during a smoke test is a 500 for a user.",
-                    "Handle the error at its source; the log line names it.",
-                    key=event.line,
-                )
-            elif event.kind == "localhost":
-                self.finding(
-                    "staging-log-localhost",
-                    "blocker",
-                    f"the app tried to reach localhost: {event.line}",
-                    "In a container, localhost is the container itself: the "
-                    "dependency is not there.",
-                    "Take the address from the environment.",
-                    key=event.line,
-                )
-            else:
-                self.finding(
-                    "staging-log-error",
-                    "warning",
-                    f"the app logged: {event.line}",
-                    "Errors at start-up or under light load get worse in production.",
-                    "Find what the line reports and fix or downgrade it.",
-                    key=event.line,
-                )
 
     def _stopped(self, code: int | None, killed: bool, seconds: float) -> None:
         grace = self.config.grace_period

@@ -24,6 +24,46 @@ from readyterm.tui.widgets.finding_view import (
 )
 
 _LOG_SHOWN = 8
+_EXCHANGES_SHOWN = 3
+_GOT_SHOWN = 72
+_VERDICT_STYLE = {"fail": "$error", "warn": "$warning", "pass": "$success"}
+
+
+def _sections(state: StepState) -> dict[str, list[dict[str, str]]]:
+    details = state.result.details if state.result is not None else None
+    return dict((details or {}).get("sections") or {})
+
+
+def _probe_sections(details: dict[str, Any] | None) -> list[Content]:
+    """Each break-it probe of the staging run: what was sent -> what came back (failures
+    first), so the pane answers "what did it try?" without opening the record."""
+    sections = (details or {}).get("sections") or {}
+    lines: list[Content] = []
+    for name, entries in sections.items():
+        failed = [e for e in entries if e.get("verdict") != "pass"]
+        # The ones that went wrong are picked first, and shown in the order they were sent.
+        ranked = sorted(range(len(entries)), key=lambda i: entries[i].get("verdict") == "pass")
+        shown = [entries[i] for i in sorted(ranked[:_EXCHANGES_SHOWN])]
+        lines.append(
+            Content.assemble(
+                (name.capitalize(), "bold"),
+                (
+                    f"  {len(entries)} tried, {len(failed)} went wrong",
+                    "$text-muted",
+                ),
+            )
+        )
+        for entry in shown:
+            style = _VERDICT_STYLE.get(entry.get("verdict", ""), "$text-muted")
+            lines.append(
+                Content.assemble(
+                    ("  ● ", style),
+                    entry.get("sent", "")[:48],
+                    ("  →  ", "$text-muted"),
+                    (entry.get("got", "")[:_GOT_SHOWN], "$text-muted"),
+                )
+            )
+    return lines
 
 
 def update_in_place(static: Static, content: Content) -> None:
@@ -104,6 +144,7 @@ class StepPane(Vertical):
                 outcome = counts_text(state) or "no findings"
                 lines.append(Content.assemble(("Outcome  ", "$text-muted"), outcome))
                 lines += _suite_figures(state.result.details if state.id == "tests" else None)
+                lines += _probe_sections(state.result.details)
         return Content("\n").join(lines)
 
     def _log_rows(self, state: StepState) -> int:
@@ -112,7 +153,9 @@ class StepPane(Vertical):
         if state.phase == "running":
             running = [s for s in self.walk.steps.values() if s.phase == "running"]
             return min(max(len(s.log) for s in running), _LOG_SHOWN)
-        if state.id == "staging":
+        could_not_run = state.result is not None and state.result.status == "error"
+        if state.id == "staging" and not _sections(state) and not could_not_run:
+            # Until a run has probe sections, the build and container log is its story.
             return min(len(state.log), _LOG_SHOWN)
         return 0
 
