@@ -29,7 +29,7 @@ PROJECT_RULES = {
     "dependency-manifest-unreadable": "warning",
     "no-health-endpoint": "warning",
     "no-error-reporting": "warning",
-    "tests-missing": "blocker",
+    "tests-missing": "warning",
     "tests-happy-path-only": "warning",
     "tests-failing": "blocker",
     "tests-uncovered-change": "warning",
