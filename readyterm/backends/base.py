@@ -75,6 +75,18 @@ class ParsingBackend(Backend, Protocol):
 
 
 @runtime_checkable
+class ContributingBackend(Backend, Protocol):
+    """A backend that also adds findings to steps it does not judge (the staged container's
+    hostile input lands in `input-validation`). Those steps finish without waiting for it and
+    are judged again when it is done; its failure or skip never changes them. A step that is
+    not part of the run leaves its findings in the backend's own step."""
+
+    def contributes(self, rule_pack: RulePack) -> set[str]:
+        """The steps, besides its own, that this backend's findings may belong to."""
+        ...
+
+
+@runtime_checkable
 class PerFileBackend(Backend, Protocol):
     """A backend whose findings in a file depend only on that file: its results are cached."""
 

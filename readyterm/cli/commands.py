@@ -45,7 +45,8 @@ def run_headless(options: argparse.Namespace, path: Path) -> ExitCode:
         for event in events:
             if isinstance(event, StepFinished) and live:
                 step = event.result
-                print(f"  {step.status:<7} {step.id}", file=sys.stderr, flush=True)
+                revised = " (with what staging found)" if event.revised else ""
+                print(f"  {step.status:<7} {step.id}{revised}", file=sys.stderr, flush=True)
             elif isinstance(event, StepProgress) and options.format == "text":
                 # The staging build streams to CI logs too: a slow build is not a hang.
                 if live or event.step_id == "staging":

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from readyterm.engine.result import RunResult, StepResult
+from readyterm.foundation.findings import Finding
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,9 @@ class RunOptions:
     today: dt.date | None = None
     #: Reuse per-file results of earlier runs (see readyterm.engine.cache); --no-cache turns it off.
     use_cache: bool = True
+    #: Findings a contributing backend that is not part of this run gave these steps before:
+    #: re-running `input-validation` alone in the walkthrough keeps what staging found.
+    carried: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,8 @@ class StepFinished:
     """A step's outcome, judged: findings triaged, decisions applied."""
 
     result: StepResult
+    #: The step was shown finished before; a contributing backend (staging) added findings.
+    revised: bool = False
 
 
 @dataclass(frozen=True)

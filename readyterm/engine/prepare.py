@@ -39,6 +39,9 @@ def prepare(options: RunOptions, environ: Mapping[str, str] | None = None) -> Pr
         )
     environ = os.environ if environ is None else environ
     cache_settings = CacheSettings.from_environment(environ, enabled=options.use_cache)
+    # The rule index is kept with --no-cache too: it is keyed by the rule files' bytes and
+    # cannot change a result (READYTERM_CACHE_DIR set to nothing turns it off as well).
+    index_dir = CacheSettings.from_environment(environ).directory
     # Config lives at the repository root; find it before the scope (which needs its globs).
     config, source = load_config(find_root(options.path), environ)
     scope = resolve_scope(options.path, config, base=options.base, whole=options.whole)
@@ -47,7 +50,7 @@ def prepare(options: RunOptions, environ: Mapping[str, str] | None = None) -> Pr
         config=config,
         config_source=source,
         scope=scope,
-        rule_pack=load_rule_pack(scope.root, config.rules),
+        rule_pack=load_rule_pack(scope.root, config.rules, index_dir),
         waivers=load_waivers(scope.root),
         attestations=load_attestations(scope.root),
         # Opened last: everything above can still fail with a usage error.

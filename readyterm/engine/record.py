@@ -14,7 +14,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from readyterm.engine.result import RunResult
@@ -122,6 +121,8 @@ def _dump(record: dict[str, Any]) -> str:
 
 
 def _validate(record: Any, what: str) -> None:
+    import jsonschema  # here: 50 ms of imports that only writing or verifying a record needs
+
     try:
         jsonschema.validate(
             record, record_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER

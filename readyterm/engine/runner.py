@@ -18,7 +18,14 @@ from importlib import metadata
 from pathlib import Path
 
 from readyterm import __version__
-from readyterm.backends.base import Backend, ParsingBackend, ScanContext, ScanResult
+from readyterm.backends.base import (
+    Backend,
+    ContributingBackend,
+    ParsingBackend,
+    PerFileBackend,
+    ScanContext,
+    ScanResult,
+)
 from readyterm.backends.registry import registry
 from readyterm.engine.cached_scan import scan_with_cache
 from readyterm.engine.events import Event as Event
@@ -43,7 +50,12 @@ class _Plan:
     active: list[str]
     skipped: dict[str, str]
     backends: dict[str, Backend] = field(default_factory=dict)
+    #: The backends that judge each active step: it finishes when they are all done.
     serving: dict[str, list[str]] = field(default_factory=dict)
+    #: The backends that add findings to each active step without judging it (staging).
+    contributors: dict[str, list[str]] = field(default_factory=dict)
+    #: Each contributing backend's own step, where its findings for inactive steps stay.
+    home: dict[str, str] = field(default_factory=dict)
 
 
 def _plan(prepared: Prepared) -> _Plan:
@@ -66,6 +78,14 @@ def _plan(prepared: Prepared) -> _Plan:
             plan.serving[step_id] = serving
             for name in serving:
                 plan.backends[name] = backends[name]
+    for name, backend in plan.backends.items():
+        if not isinstance(backend, ContributingBackend):
+            continue
+        own = backend.steps(prepared.rule_pack)
+        plan.home[name] = next(s for s in plan.active if s in own)
+        for step_id in backend.contributes(prepared.rule_pack) - own:
+            if step_id in plan.active:
+                plan.contributors.setdefault(step_id, []).append(name)
     return plan
 
 
@@ -114,17 +134,20 @@ def run_checklist(
                 if isinstance(message, StepProgress):
                     yield message
                     continue
-                pending.discard(message.name)
-                results[message.name] = _outcome(futures[message.name], message.name)
+                name = message.name
+                pending.discard(name)
+                results[name] = _routed(_outcome(futures[name], name), name, plan)
                 for step_id in plan.active:
                     ready = all(n in results for n in plan.serving[step_id])
-                    if step_id in finished or not ready:
+                    added = name in plan.contributors.get(step_id, ())
+                    if not ready or (step_id in finished and not added):
                         continue
-                    outcomes = [results[n] for n in plan.serving[step_id]]
-                    readers = [_reader(plan.backends[n]) for n in plan.serving[step_id]]
-                    finished[step_id] = judge_step(step_id, outcomes, prepared, readers)
+                    if added and step_id in finished and not _adds_to(results[name], step_id):
+                        continue  # staging found nothing for this step: it stands as shown
+                    revised = step_id in finished
+                    finished[step_id] = _judged(step_id, plan, results, prepared)
                     finished[step_id].seconds = time.monotonic() - started
-                    yield StepFinished(finished[step_id])
+                    yield StepFinished(finished[step_id], revised=revised)
         finally:
             if pending:  # the consumer stopped early: stop the tools before waiting for them
                 cancel.set()
@@ -134,6 +157,46 @@ def run_checklist(
         for step_id in STEP_IDS
     ]
     yield RunFinished(_result(prepared, step_results, results))
+
+
+def _routed(outcome: _Outcome, name: str, plan: _Plan) -> _Outcome:
+    """A contributing backend's findings for a step not in this run stay in its own step."""
+    if name not in plan.home:
+        return outcome
+    result, baseline = outcome
+    keep = set(plan.contributors) | {plan.home[name]}
+    result.findings = [
+        f if f.step in keep else replace(f, step=plan.home[name]) for f in result.findings
+    ]
+    return result, baseline
+
+
+def _adds_to(outcome: _Outcome, step_id: str) -> bool:
+    return any(f.step == step_id for f in outcome[0].findings)
+
+
+def _judged(
+    step_id: str, plan: _Plan, results: dict[str, _Outcome], prepared: Prepared
+) -> StepResult:
+    """The step judged on its own backends and what contributors have given it so far.
+
+    A contribution is its findings only: staging's Docker error or skip is the staging
+    step's news, not a reason to call `input-validation` incomplete.
+    """
+    outcomes = [results[n] for n in plan.serving[step_id]]
+    readers = [_reader(plan.backends[n]) for n in plan.serving[step_id]]
+    contributors = plan.contributors.get(step_id, [])
+    for name in contributors:
+        if name in results:
+            result, baseline = results[name]
+            mine = [f for f in result.findings if f.step == step_id]
+            outcomes.append((ScanResult(findings=mine), baseline))
+            readers.append(None)
+    carried = [f for f in prepared.options.carried if f.step == step_id]
+    if carried and not contributors:  # the walkthrough re-runs the step without staging
+        outcomes.append((ScanResult(findings=[replace(f, waiver=None) for f in carried]), None))
+        readers.append(None)
+    return judge_step(step_id, outcomes, prepared, readers)
 
 
 def core_shares(backends: Collection[str], cpus: int, python: bool) -> dict[str, int]:
@@ -200,40 +263,67 @@ def _outcome(future: Future[_Outcome], name: str) -> _Outcome:
         return ScanResult(error=f"the {name} backend failed unexpectedly: {exc!r}"), None
 
 
+#: Changed files up to which the base versions are scanned beside the change, not after it:
+#: for a small change the second scan costs as much as the first (mostly the tool's start),
+#: so waiting for the first doubles the time; past this, a base scan that turns out not to be
+#: needed (no findings) costs more than it would have saved.
+_BASE_BESIDE_HEAD = 20
+
+
 def _scan_with_baseline(backend: Backend, prepared: Prepared, context: ScanContext) -> _Outcome:
     """Scan the change; also scan the base versions of changed files to know old findings.
 
     Returns the head result and the fingerprints that already existed at the base (None for
     a whole-repo run). With --all-findings the old ones are kept, marked not introduced.
+    A backend whose findings in a file depend only on that file (PerFileBackend) scans the
+    base versions of a small change at the same time as the change: its findings in files
+    the change left clean cannot match any (fingerprints include the path).
     """
     scope = prepared.scope
-    head = scan_with_cache(backend, scope.root, scope.files, context, prepared.cache)
-    wants_baseline = (
-        backend.baseline and scope.mode == "diff" and head.error is None and head.findings
-    )
-    if not wants_baseline:
-        return head, None
-    existing = sorted(scope.existed_at_base & set(f.path for f in head.findings))
-    if not existing:
-        return head, set()
+    if not backend.baseline or scope.mode != "diff":
+        return scan_with_cache(backend, scope.root, scope.files, context, prepared.cache), None
+    at_base = sorted(scope.existed_at_base & set(scope.files))
+    beside = isinstance(backend, PerFileBackend) and 0 < len(at_base) <= _BASE_BESIDE_HEAD
     with tempfile.TemporaryDirectory(prefix="readyterm-base-") as tmp:
-        written = []
-        for path in existing:
-            content = scope.base_content(path)
-            if content is None:
-                continue
-            target = Path(tmp, path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-            written.append(path)
+        base_scan: Future[ScanResult] | None = None
+        if beside:
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                base_scan = pool.submit(_scan_base, backend, prepared, context, Path(tmp), at_base)
+                head = scan_with_cache(backend, scope.root, scope.files, context, prepared.cache)
+        else:
+            head = scan_with_cache(backend, scope.root, scope.files, context, prepared.cache)
+        if head.error is not None or not head.findings:
+            return head, None
+        existing = sorted(scope.existed_at_base & set(f.path for f in head.findings))
+        if not existing:
+            return head, set()
         context.progress(
-            f"{backend.name}: comparing with {len(written)} file(s) as they were at the base"
+            f"{backend.name}: comparing with {len(existing)} file(s) as they were at the base"
         )
-        base = scan_with_cache(backend, Path(tmp), written, context, prepared.cache)
+        if base_scan is not None:
+            base = base_scan.result()
+        else:
+            base = _scan_base(backend, prepared, context, Path(tmp), existing)
     if base.error is not None:
         head.error = f"scanning the base version failed: {base.error}"
         return head, None
     return head, {f.fingerprint for f in with_fingerprints(base.findings)}
+
+
+def _scan_base(
+    backend: Backend, prepared: Prepared, context: ScanContext, folder: Path, paths: list[str]
+) -> ScanResult:
+    """Scan paths as they were at the base, written under folder."""
+    written = []
+    for path in paths:
+        content = prepared.scope.base_content(path)
+        if content is None:
+            continue
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        written.append(path)
+    return scan_with_cache(backend, folder, written, context, prepared.cache)
 
 
 def _result(

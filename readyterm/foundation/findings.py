@@ -13,6 +13,9 @@ Severity = Literal["blocker", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("blocker", "warning", "info")
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "blocker": 2}
 REDACTED = "«redacted»"
+#: The rule ids of the staged container's probes (readyterm.backends.staging): what a
+#: running service showed, which a re-run of a step without staging keeps.
+STAGING_RULES = ("staging-", "hadolint-")
 
 _WHITESPACE = re.compile(r"\s+")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -12,6 +12,7 @@ import yaml
 
 from readyterm.foundation.errors import ConfigError
 from readyterm.foundation.findings import SEVERITIES, Severity, cwe_ids
+from readyterm.foundation.rule_index import RuleIndex
 from readyterm.foundation.steps import STEP_IDS
 
 _SEMGREP_SEVERITY: dict[str, Severity] = {"ERROR": "blocker", "WARNING": "warning"}
@@ -51,14 +52,20 @@ class RulePack:
         return {rule.step for rule in self.rules.values()}
 
 
-def load_rule_pack(root: Path, extra_folders: list[str]) -> RulePack:
-    """Index every rule (bundled + configured folders); a broken rule file is a config error."""
+def load_rule_pack(root: Path, extra_folders: list[str], index_dir: Path | None = None) -> RulePack:
+    """Index every rule (bundled + configured folders); a broken rule file is a config error.
+
+    With index_dir, what each rule file says about its rules is kept there, keyed by the
+    file's bytes (readyterm.foundation.rule_index): parsing the YAML of the bundled packs is
+    most of what a one-file change costs readyterm itself.
+    """
     folders = [bundled_rules_dir()]
     for name in extra_folders:
         path = (root / name).resolve()
         if not path.is_dir():
             raise ConfigError(f"rules: {name!r} is not a folder in {root}")
         folders.append(path)
+    index = RuleIndex.load(index_dir)
     rules: dict[str, RuleMeta] = {}
     digest = hashlib.sha256()
     for folder in folders:
@@ -67,11 +74,48 @@ def load_rule_pack(root: Path, extra_folders: list[str]) -> RulePack:
                 continue
             text = file.read_bytes()
             digest.update(file.relative_to(folder).as_posix().encode() + b"\0" + text)
-            for meta in _rules_in(file, text):
+            # The folder counts: a rule without metadata.readyterm.step takes its folder's.
+            named = f"{file.parent.name}/{file.name}".encode()
+            key = hashlib.sha256(named + b"\0" + text).hexdigest()
+            metas = _from_index(index.get(key), file)
+            if metas is None:
+                metas = _rules_in(file, text)
+                index.put(key, [_to_index(meta) for meta in metas])
+            for meta in metas:
                 if meta.id in rules:
                     raise ConfigError(f"{file}: rule id {meta.id!r} is defined twice")
                 rules[meta.id] = meta
+    index.save()
     return RulePack(tuple(folders), rules, "sha256:" + digest.hexdigest()[:16])
+
+
+def _to_index(meta: RuleMeta) -> dict[str, Any]:
+    data = asdict(meta)
+    del data["source"]  # the same file may sit in another folder next time
+    return data
+
+
+def _from_index(entries: list[dict[str, Any]] | None, file: Path) -> list[RuleMeta] | None:
+    """The file's rules as the index kept them; None when it has none or they do not fit."""
+    if entries is None:
+        return None
+    try:
+        metas = [
+            RuleMeta(
+                **{
+                    **entry,
+                    "cwe": tuple(entry["cwe"]),
+                    "not_with": tuple((str(n), int(v)) for n, v in entry["not_with"]),
+                },
+                source=str(file),
+            )
+            for entry in entries
+        ]
+    except (KeyError, TypeError, ValueError):
+        return None  # written by another readyterm version: parse the file again
+    if any(m.step not in STEP_IDS or m.severity not in SEVERITIES for m in metas):
+        return None
+    return metas
 
 
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -27,7 +27,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from readyterm.engine.events import RunFinished, StepFinished, StepProgress, StepStarted
 from readyterm.engine.result import RunResult
 from readyterm.foundation.errors import ExitCode, ReadytermError
-from readyterm.foundation.findings import Finding
+from readyterm.foundation.findings import STAGING_RULES, Finding
 from readyterm.foundation.gitcmd import Git, open_repo
 from readyterm.foundation.paths import ATTESTATIONS_FILE
 from readyterm.foundation.steps import STEP_IDS, STEPS, STEPS_BY_ID
@@ -138,8 +138,21 @@ class ReadytermApp(App[ExitCode]):
         self._cancel = threading.Event()
         for step_id in steps or self.source.selected_steps():
             self.state.steps[step_id].progress = "queued"
-        self.run_checks(steps, self._cancel)
+        self.run_checks(steps, self._cancel, self._carried(steps))
         return True
+
+    def _carried(self, steps: tuple[str, ...] | None) -> tuple[Finding, ...]:
+        """What staging found for the steps re-run without it: the container still said so."""
+        if steps is None or "staging" in steps:
+            return ()
+        results = [self.state.steps[s].result for s in steps]
+        return tuple(
+            f
+            for result in results
+            if result is not None
+            for f in result.findings
+            if f.rule.startswith(STAGING_RULES)
+        )
 
     @property
     def checks_active(self) -> bool:
@@ -150,10 +163,15 @@ class ReadytermApp(App[ExitCode]):
         )
 
     @work(thread=True, exit_on_error=False, group="checks")
-    def run_checks(self, steps: tuple[str, ...] | None, cancel: threading.Event) -> None:
+    def run_checks(
+        self,
+        steps: tuple[str, ...] | None,
+        cancel: threading.Event,
+        carried: tuple[Finding, ...] = (),
+    ) -> None:
         worker = get_current_worker()
         ran = steps or STEP_IDS
-        events = self.source.events(steps, cancel)
+        events = self.source.events(steps, cancel, carried)
         try:
             for event in events:
                 if worker.is_cancelled:

@@ -33,6 +33,7 @@ from typing import Any
 from readyterm.engine.events import Event, RunFinished, RunOptions
 from readyterm.engine.result import RunResult
 from readyterm.foundation.errors import ExitCode, ReadytermError
+from readyterm.foundation.findings import Finding
 from readyterm.foundation.procs import lower_priority
 from readyterm.tui.source import Header, HeaderKnown, RunSource, Snapshot, header_of
 
@@ -246,9 +247,12 @@ class ProcessSource(RunSource):
         self._header = Header(root.name, None, None, None, mode, 0, preparing=True)
 
     def events(
-        self, steps: tuple[str, ...] | None, cancel: threading.Event
+        self,
+        steps: tuple[str, ...] | None,
+        cancel: threading.Event,
+        carried: tuple[Finding, ...] = (),
     ) -> Generator[Event | HeaderKnown, None, None]:
-        events = self.server.events(self.options, steps, cancel)
+        events = self.server.events(replace(self.options, carried=carried), steps, cancel)
         try:
             for event in events:
                 if isinstance(event, HeaderKnown):

@@ -16,6 +16,7 @@ from readyterm.engine.events import Event, RunOptions
 from readyterm.engine.result import RunResult
 from readyterm.engine.runner import Prepared, prepare, run_checklist, scope_summary
 from readyterm.engine.scope import code_digest
+from readyterm.foundation.findings import Finding
 from readyterm.tui.source import RunSource, Snapshot, header_of
 
 
@@ -36,11 +37,15 @@ class LiveSource(RunSource):
         self._header = header_of(prepared.scope, self.root.name)
 
     def events(
-        self, steps: tuple[str, ...] | None, cancel: threading.Event
+        self,
+        steps: tuple[str, ...] | None,
+        cancel: threading.Event,
+        carried: tuple[Finding, ...] = (),
     ) -> Generator[Event, None, None]:
         prepared, self._first = self._first, None
         if prepared is None or steps is not None:
-            prepared = prepare(replace(self.options, steps=steps or self.options.steps))
+            options = replace(self.options, steps=steps or self.options.steps, carried=carried)
+            prepared = prepare(options)
         events = run_checklist(prepared, cancel)
         try:
             yield from events

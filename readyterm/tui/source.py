@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from readyterm.engine.events import Event, RunFinished, RunOptions, StepFinished, StepStarted
 from readyterm.engine.result import RunResult, ScopeSummary
+from readyterm.foundation.findings import Finding
 from readyterm.foundation.steps import STEP_IDS
 
 if TYPE_CHECKING:
@@ -61,7 +62,10 @@ class Source(Protocol):
         ...
 
     def events(
-        self, steps: tuple[str, ...] | None, cancel: threading.Event
+        self,
+        steps: tuple[str, ...] | None,
+        cancel: threading.Event,
+        carried: tuple[Finding, ...] = (),
     ) -> Generator[SourceEvent, None, None]:
         """Run the checklist (only `steps` when given) and yield the core's events."""
         ...
@@ -107,7 +111,10 @@ class FixedSource:
         return STEP_IDS
 
     def events(
-        self, steps: tuple[str, ...] | None, cancel: threading.Event
+        self,
+        steps: tuple[str, ...] | None,
+        cancel: threading.Event,
+        carried: tuple[Finding, ...] = (),
     ) -> Generator[Event, None, None]:
         wanted = steps or STEP_IDS
         chosen = [s for s in self.result.steps if s.id in wanted]

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.conftest import run_cli
 from tests.staging.conftest import START_SERVING, make_app
 from tests.staging.test_staging import probes, rules, staging
 
@@ -501,3 +502,32 @@ def test_a_broken_openapi_document_is_said_and_staging_goes_on(
     detail = next(p["detail"] for p in step["details"]["probes"] if p["name"] == "openapi-fuzz")
     assert probes(step)["openapi-fuzz"] == "warn" and said in detail, detail
     assert probes(step)["stop"] == "pass" and code == 0, stderr
+
+
+def test_break_it_findings_land_in_the_steps_whose_questions_they_answer(tmp_path: Path) -> None:
+    """A whole run: hostile input's 500 is `input-validation`'s, a root USER found by
+    hadolint too, an unpinned package `environment`'s; staging keeps its own findings."""
+    app = make_app(
+        tmp_path / "app",
+        user="0",
+        extra="RUN true || pip install flask",
+        files={"www/cgi-bin/orders": ORDERS_CRASHING, "app.py": ROUTES_PY},
+        config=BASE.replace("hadolint: {enabled: false}", "hadolint: {budget: 30}")
+        + "  concurrency: {enabled: false}\n",
+    )
+    done = run_cli("--ci", str(app), "--all", "--format", "json", env={"READYTERM_TESTS__RUN": "0"})
+    assert "Traceback" not in done.stderr, done.stderr
+    steps = {s["id"]: s for s in json.loads(done.stdout)["steps"]}
+    assert done.returncode == 1, done.stderr
+    validation = rules(steps["input-validation"])
+    assert {"staging-input-validation-stack-trace", "hadolint-DL3002"} <= validation, validation
+    assert steps["input-validation"]["status"] == "fail"
+    assert "hadolint-DL3013" in rules(steps["environment"])
+    assert "hadolint-DL3057" in rules(steps["monitoring"])
+    staged = rules(steps["staging"])
+    assert not {r for r in staged if r.startswith("staging-input-validation")}
+    assert not {"hadolint-DL3002", "hadolint-DL3013", "hadolint-DL3057"} & staged
+    assert "hadolint-DL3042" in staged  # a best practice that answers no step's question
+    assert "staging-runs-as-root" in staged  # the smoke test's own finding stays in staging
+    assert probes(steps["staging"])["hostile-input"] == "fail"  # the probe is still staging's
+    assert all(f["step"] == step_id for step_id, s in steps.items() for f in s["findings"])

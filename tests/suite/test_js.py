@@ -63,6 +63,12 @@ BASE = {
     "'node:assert');\nconst { total } = require('../src/payments');\n\ntest('total adds', "
     "() => {\n  assert.strictEqual(total([1, 2]), 3);\n});\n",
 }
+#: What the step says about PAYMENTS when no test makes `fetch` fail (any JS runner).
+UNTESTED_PAYMENT_PATHS = [
+    "no test makes `fetch` answer with an error status: the `if (!resp.ok)` branch at "
+    "src/payments.js:12 never ran",
+    "no test makes `fetch` fail: the `catch (err)` branch at src/payments.js:16 never ran",
+]
 CONFIG = ""  # no Python: the suite is found from package.json
 
 
@@ -96,11 +102,7 @@ def test_the_mocked_failure_test_exercises_the_catch_branch(tmp_path: Path) -> N
     messages = sorted(
         f["message"] for f in step["findings"] if f["rule"] == "tests-failure-path-untested"
     )
-    assert messages == [
-        "no test makes `fetch` answer with an error status: the `if (!resp.ok)` branch at "
-        "src/payments.js:12 never ran",
-        "no test makes `fetch` fail: the `catch (err)` branch at src/payments.js:16 never ran",
-    ]
+    assert messages == UNTESTED_PAYMENT_PATHS
 
 
 def test_a_failing_node_test_blocks_naming_its_file_and_line(tmp_path: Path) -> None:

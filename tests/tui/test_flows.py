@@ -13,13 +13,14 @@ from textual.widgets import Button
 from readyterm.engine.result import RunResult
 from readyterm.engine.runner import Event
 from readyterm.foundation.errors import ExitCode, ScopeError
+from readyterm.foundation.findings import Finding
 from readyterm.tui.app import build_app
 from readyterm.tui.fixture import demo_result, write_demo_files
 from readyterm.tui.screens.decision_modals import AttestModal, WaiverModal
 from readyterm.tui.screens.modals import ErrorModal, HelpModal, PromptModal, RecordModal
 from readyterm.tui.screens.walkthrough import FindingScreen
 from readyterm.tui.source import FixedSource, Header, Snapshot
-from tests.tui.helpers import fixture_app, settle
+from tests.tui.helpers import IDENTITY, NOW, TODAY, fixture_app, settle
 
 pytestmark = pytest.mark.anyio
 
@@ -178,7 +179,10 @@ async def test_quit_returns_the_verdicts_exit_code(tmp_path: Path) -> None:
 
 class _FailingSource(FixedSource):
     def events(
-        self, steps: tuple[str, ...] | None, cancel: threading.Event
+        self,
+        steps: tuple[str, ...] | None,
+        cancel: threading.Event,
+        carried: tuple[Finding, ...] = (),
     ) -> Generator[Event, None, None]:
         raise ScopeError("the base ref 'main' is not in this clone", hint="git fetch origin main")
         yield  # pragma: no cover
@@ -202,7 +206,10 @@ class _SlowSource(FixedSource):
     """Starts every step, then waits until cancelled: the UI must stay responsive."""
 
     def events(
-        self, steps: tuple[str, ...] | None, cancel: threading.Event
+        self,
+        steps: tuple[str, ...] | None,
+        cancel: threading.Event,
+        carried: tuple[Finding, ...] = (),
     ) -> Generator[Event, None, None]:
         events = super().events(steps, cancel)
         yield next(events)
@@ -229,3 +236,51 @@ async def test_a_running_check_can_be_cancelled(tmp_path: Path) -> None:
         await pilot.press("c")
         await settle(pilot)
         assert app.state.result is not None
+
+
+class _RecordingSource(FixedSource):
+    """Remembers what each run was asked to carry over."""
+
+    def __init__(self, result: RunResult, root: Path) -> None:
+        super().__init__(result, root)
+        self.runs: list[tuple[tuple[str, ...] | None, tuple[Finding, ...]]] = []
+
+    def events(
+        self,
+        steps: tuple[str, ...] | None,
+        cancel: threading.Event,
+        carried: tuple[Finding, ...] = (),
+    ) -> Generator[Event, None, None]:
+        self.runs.append((steps, carried))
+        yield from super().events(steps, cancel, carried)
+
+
+async def test_re_running_a_step_without_staging_carries_what_staging_found(
+    tmp_path: Path,
+) -> None:
+    result = demo_result()
+    staged = Finding(
+        rule="staging-input-validation-5xx",
+        step="input-validation",
+        severity="blocker",
+        path="Dockerfile",
+        line=0,
+        end_line=0,
+        message="POST /orders answered 500 to invalid JSON",
+    )
+    validation = next(s for s in result.steps if s.id == "input-validation")
+    validation.findings.append(staged)
+    write_demo_files(tmp_path)
+    source = _RecordingSource(result, tmp_path)
+    app = build_app(source, today=TODAY, identity=IDENTITY, now=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        checklist = app.walkthrough.checklist
+        for step_id, expected in (("input-validation", (staged,)), ("staging", ())):
+            checklist.highlighted = checklist.get_option_index(step_id)
+            await pilot.pause()
+            await pilot.press("r")
+            await settle(pilot)
+            steps, carried = source.runs[-1]
+            assert steps == (step_id,)
+            assert carried == expected  # static findings are found again, not carried

@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from readyterm.engine.events import Event, StepProgress, StepStarted
+from readyterm.foundation.findings import Finding
 from readyterm.tui.app import build_app
 from readyterm.tui.fixture import demo_result, write_demo_files
 from readyterm.tui.source import FixedSource
@@ -53,7 +54,10 @@ class _StalledRun(FixedSource):
     """Steps that started and reported progress, then run on until the app quits."""
 
     def events(
-        self, steps: tuple[str, ...] | None, cancel: threading.Event
+        self,
+        steps: tuple[str, ...] | None,
+        cancel: threading.Event,
+        carried: tuple[Finding, ...] = (),
     ) -> Generator[Event, None, None]:
         yield StepStarted("environment")
         yield StepProgress("environment", "semgrep: scanning 5458 files")

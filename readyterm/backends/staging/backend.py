@@ -1,4 +1,5 @@
-"""The `staging` step: the Docker smoke test as a backend."""
+"""The `staging` step: the Docker smoke test as a backend (its break-it probes add findings
+to the steps whose questions they answer)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,11 @@ class StagingBackend:
 
     def steps(self, rule_pack: RulePack) -> set[str]:
         return {"staging"}
+
+    def contributes(self, rule_pack: RulePack) -> set[str]:
+        # Hostile input, concurrent users and a dependency outage answer those steps'
+        # questions; hadolint's rules answer environment's, input-validation's, monitoring's.
+        return {"input-validation", "concurrency", "error-handling", "environment", "monitoring"}
 
     def scan(self, root: Path, files: list[str], context: ScanContext) -> ScanResult:
         # Imported here so a run without staging never pays for the Docker SDK import.

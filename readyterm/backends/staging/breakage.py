@@ -55,6 +55,7 @@ class StagingRun(Protocol):
         key: str = "",
         line: int = 0,
         cwe: tuple[str, ...] = (),
+        step: str | None = None,
     ) -> None: ...
 
 

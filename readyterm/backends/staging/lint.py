@@ -70,6 +70,7 @@ def hadolint(run: StagingRun, dockerfile: Path, shown_as: str) -> None:
             ".hadolint.yaml with the reason.",
             key=f"{code}:{message}",
             line=line,
+            step=step,
         )
     if not results:
         run.probe("hadolint", "pass", f"{shown_as}: no hadolint findings")

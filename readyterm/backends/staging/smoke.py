@@ -42,6 +42,16 @@ _BREAK_WAIT_MIN = 10.0
 _DEV_NAMES = re.compile(r"DEBUG|_URL$|_DSN$|_HOST$|ENV$|MODE$|_KEY$|SECRET|TOKEN", re.I)
 
 
+#: The probes that answer another step's question name it in their rule ids.
+_ANSWERS = ("input-validation", "concurrency", "error-handling")
+
+
+def step_of(rule: str) -> str:
+    """The step a staging finding belongs to: `staging-concurrency-5xx` is `concurrency`'s
+    (the runner keeps it in `staging` when that step is not part of the run)."""
+    return next((s for s in _ANSWERS if rule.startswith(f"staging-{s}-")), "staging")
+
+
 @dataclass
 class StagingReport:
     findings: list[Finding] = field(default_factory=list)
@@ -99,11 +109,12 @@ class Smoke:
         key: str = "",
         line: int = 0,
         cwe: tuple[str, ...] = (),
+        step: str | None = None,
     ) -> None:
         self.report.findings.append(
             Finding(
                 rule=rule,
-                step="staging",
+                step=step or step_of(rule),
                 severity=severity,
                 path=self.where,
                 line=line,

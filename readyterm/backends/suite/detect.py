@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 import sys
@@ -37,6 +38,9 @@ class Suite:
     source: str
     #: The Python that runs it (pytest), or None.
     python: str | None = None
+    #: "jest" or "vitest" when `npm test` is that runner alone, so readyterm can ask it for
+    #: its coverage and results as JSON (readyterm.backends.suite.run); None otherwise.
+    runner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,8 @@ def find_suites(
         if npm is None:
             problems.append("package.json has a `test` script but npm is not on PATH")
         else:
-            suites.append(Suite("node", (npm, "test"), f"`npm test` ({script})"))
+            source = f"`npm test` ({script})"
+            suites.append(Suite("node", (npm, "test"), source, runner=js_runner(root, script)))
     if problems:
         return NoSuite("; ".join(problems), _HINT)
     if not suites:
@@ -104,6 +109,27 @@ def _has_python_tests(root: Path) -> bool:
 
 def _is_python_test(name: str) -> bool:
     return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
+
+
+_SINGLE_RUNNER = re.compile(r"^\s*(?:npx\s+)?(jest|vitest)(?:\s+[^&|;<>$`()]*)?$")
+_VITEST_COVERAGE = ("@vitest/coverage-v8", "@vitest/coverage-istanbul")
+
+
+def js_runner(root: Path, script: str) -> str | None:
+    """The runner a test script is, when it is one command that flags can be added to.
+
+    `jest && eslint .` is not: flags after `npm test --` would go to eslint. vitest measures
+    coverage only with a provider package installed; without one, asking for it would fail
+    the run.
+    """
+    match = _SINGLE_RUNNER.match(script)
+    if match is None:
+        return None
+    if match.group(1) == "vitest":
+        modules = root / "node_modules"
+        if not any((modules / name).is_dir() for name in _VITEST_COVERAGE):
+            return None
+    return match.group(1)
 
 
 def _npm_test_script(root: Path) -> str | None:

@@ -14,9 +14,6 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-import coverage
-from coverage.exceptions import CoverageException
-
 from readyterm.backends.suite.results import FileCoverage
 
 _IGNORED_FOLDERS = (".venv", "venv", "env", "node_modules", ".tox", ".nox", "site-packages")
@@ -47,6 +44,8 @@ def prepare(work: Path, root: Path) -> dict[str, str]:
     data = work / "data"
     for folder in (hook, offered, data):
         folder.mkdir()
+    import coverage  # here: a run with the tests step off never pays for importing it
+
     package = Path(coverage.__file__).parent
     os.symlink(package, offered / "coverage", target_is_directory=True)
     (hook / "sitecustomize.py").write_text(_SITECUSTOMIZE.format(offered=str(offered)))
@@ -80,6 +79,9 @@ def measures(name: str) -> bool:
 
 def recorded(work: Path, root: Path, files: Iterable[str]) -> dict[str, FileCoverage] | None:
     """What ran in each of files (repo-relative .py); None when coverage recorded nothing."""
+    import coverage
+    from coverage.exceptions import CoverageException
+
     data_dir = work / "data"
     if not any(data_dir.glob(".coverage*")):
         return None

@@ -15,9 +15,10 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 
-from readyterm.backends.suite import pycoverage, v8
+from readyterm.backends.suite import istanbul, jestjson, pycoverage, v8
 from readyterm.backends.suite.detect import Suite
 from readyterm.backends.suite.environment import suite_environment
+from readyterm.backends.suite.jestjson import read_jest_json
 from readyterm.backends.suite.junit import read_junit
 from readyterm.backends.suite.results import Counts, FileCoverage, Status, SuiteRun
 from readyterm.backends.suite.tap import read_tap
@@ -49,12 +50,11 @@ def run_suite(
         junit = work / "junit.xml"
         options = f"--junitxml={shlex.quote(str(junit))} -o junit_family=xunit1 -p no:cacheprovider"
         env["PYTEST_ADDOPTS"] = f"{env.get('PYTEST_ADDOPTS', '')} {options}".strip()
-        run = run_tool(
-            (*suite.argv, *extra_args), timeout=timeout, cwd=root, env=env, cancel=cancel
-        )
+        argv = (*suite.argv, *extra_args, *_reports_asked_of(suite, work))
+        run = run_tool(argv, timeout=timeout, cwd=root, env=env, cancel=cancel)
         result = SuiteRun(suite, _status(suite, run), run.seconds, _tail(run), run.returncode)
         result.first_error = _first_error(run)
-        read = read_junit(junit, root)
+        read = read_junit(junit, root) or read_jest_json(work, root)
         if read is not None:
             result.counts, result.failures = read
         else:
@@ -68,6 +68,34 @@ def run_suite(
             result.status = "failed"
         result.coverage, result.coverage_problem = _coverage(work, root, files)
         return result
+
+
+def _reports_asked_of(suite: Suite, work: Path) -> tuple[str, ...]:
+    """jest's and vitest's own coverage (mapped back to the source, TypeScript too) and
+    results as JSON, in readyterm's folder; after `npm test --` they reach the runner."""
+    coverage = str(istanbul.folder(work))
+    results = str(work / jestjson.REPORT)
+    if suite.runner == "jest":
+        return (
+            "--",
+            "--coverage",
+            "--coverageReporters=json",
+            f"--coverageDirectory={coverage}",
+            "--json",
+            f"--outputFile={results}",
+            "--testLocationInResults",
+        )
+    if suite.runner == "vitest":
+        return (
+            "--",
+            "--coverage.enabled=true",
+            "--coverage.reporter=json",
+            f"--coverage.reportsDirectory={coverage}",
+            "--reporter=default",
+            "--reporter=json",
+            f"--outputFile.json={results}",
+        )
+    return ()
 
 
 def _any_failed(result: SuiteRun) -> bool:
@@ -149,12 +177,18 @@ def _coverage(
         "scripts": (v8.recorded, v8.measures),
     }
     found: dict[str, FileCoverage] = {}
-    problems = []
+    problems = {}
     for language, (read, measures) in readers.items():
         wanted = [name for name in files if measures(name)]
         measured = read(work, root, wanted) if wanted else {}
         if measured is None:
-            problems.append(_NOTHING_RECORDED[language])
+            problems[language] = _NOTHING_RECORDED[language]
         else:
             found.update(measured)
-    return found, "; ".join(problems) or None
+    # jest's or vitest's own report, where there is one, knows better than V8 (it saw the
+    # code before the runner rewrote it); a file it did not load keeps V8's "nothing ran".
+    mapped = istanbul.recorded(work, root, [n for n in files if istanbul.measures(n)])
+    if mapped is not None:
+        found.update(mapped)
+        problems.pop("scripts", None)
+    return found, "; ".join(problems.values()) or None

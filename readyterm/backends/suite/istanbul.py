@@ -1,0 +1,70 @@
+"""JS/TS coverage from the istanbul JSON (`coverage-final.json`) jest and vitest write.
+
+Those runners rewrite each file before node runs it (babel, ts-jest, vite), so V8's own
+offsets point into code that is not the file; their coverage reporters map it back to the
+source, TypeScript included. readyterm asks them for the `json` report in a folder of its
+own (readyterm.backends.suite.run) and reads statements here: a line holds code when a
+statement starts on it, and ran when one of those statements ran.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+from typing import Any
+
+from readyterm.backends.suite.results import FileCoverage
+
+REPORT = "coverage-final.json"
+SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx")
+_MAX_REPORT_BYTES = 200_000_000
+
+
+def folder(work: Path) -> Path:
+    return work / "istanbul"
+
+
+def measures(name: str) -> bool:
+    return name.endswith(SUFFIXES)
+
+
+def recorded(work: Path, root: Path, files: list[str]) -> dict[str, FileCoverage] | None:
+    """What ran in each of files the runner measured; None when it wrote no report."""
+    report = folder(work) / REPORT
+    try:
+        if report.stat().st_size > _MAX_REPORT_BYTES:
+            return None
+        data = json.loads(report.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    wanted = {_resolved(root / name): name for name in files}
+    found: dict[str, FileCoverage] = {}
+    for key, entry in data.items():
+        if not isinstance(entry, dict):
+            continue
+        name = wanted.get(_resolved(Path(str(entry.get("path") or key))))
+        if name is not None:
+            with contextlib.suppress(AttributeError, KeyError, TypeError, ValueError):
+                found[name] = _lines(entry)
+    return found
+
+
+def _resolved(path: Path) -> str:
+    with contextlib.suppress(OSError):
+        path = path.resolve()
+    return str(path)
+
+
+def _lines(entry: dict[str, Any]) -> FileCoverage:
+    counts: dict[str, Any] = entry.get("s") or {}
+    statements: set[int] = set()
+    executed: set[int] = set()
+    for key, where in (entry.get("statementMap") or {}).items():
+        line = int(where["start"]["line"])
+        statements.add(line)
+        if int(counts.get(key, 0) or 0) > 0:
+            executed.add(line)
+    return FileCoverage(frozenset(statements), frozenset(executed))

@@ -1,0 +1,165 @@
+"""The tests step on a JS app tested with jest (installed from the npm registry once per
+session): jest's own coverage mapped to the source, its JSON results, the failure paths."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from readyterm.backends.suite.detect import js_runner
+from tests.conftest import GitRepo
+from tests.suite.helpers import project, run_tests_step
+from tests.suite.test_js import PAYMENTS, TOTAL, UNTESTED_PAYMENT_PATHS
+
+JEST = "29.7.0"
+PACKAGE = json.dumps({"name": "shop", "version": "1.0.0", "scripts": {"test": "jest"}})
+HAPPY = """\
+const { charge } = require('../src/payments');
+
+test('charge returns the id', async () => {
+  global.fetch = jest.fn(async () => ({ ok: true, json: async () => ({ id: 'ch_1' }) }));
+  expect(await charge(100, 'tok')).toBe('ch_1');
+});
+"""
+MOCKED_FAILURE = """\
+const { charge } = require('../src/payments');
+
+test('a network failure is a payment error', async () => {
+  global.fetch = jest.fn(async () => { throw new Error('ECONNRESET'); });
+  await expect(charge(100, 'tok')).rejects.toThrow(/payment failed: ECONNRESET/);
+});
+"""
+TOTAL_TEST = """\
+const { total } = require('../src/payments');
+
+test('total adds', () => {
+  expect(total([1, 2])).toBe(3);
+});
+"""
+
+
+@pytest.fixture(scope="session")
+def jest_modules(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip("npm is not installed")
+    folder = tmp_path_factory.mktemp("jest")
+    (folder / "package.json").write_text('{"name": "jest-install", "version": "1.0.0"}')
+    try:
+        done = subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--silent", f"jest@{JEST}"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        done = None
+    if done is None or done.returncode != 0:
+        said = done.stderr[-500:] if done else "timed out after 300 s"
+        if os.environ.get("CI"):
+            pytest.fail(f"npm could not install jest {JEST}: {said}")
+        pytest.skip(f"npm could not install jest {JEST} (no registry?): {said}")
+    return folder / "node_modules"
+
+
+def _app(tmp_path: Path, modules: Path, head: dict[str, str]) -> GitRepo:
+    base = {
+        "package.json": PACKAGE,
+        ".gitignore": "node_modules\n",
+        "src/payments.js": "// Payment client\n" + TOTAL + "\nmodule.exports = { total };\n",
+        "test/total.test.js": TOTAL_TEST,
+    }
+    repo = project(tmp_path, base, head, config="")
+    (repo.path / "node_modules").symlink_to(modules, target_is_directory=True)
+    return repo
+
+
+def test_jest_coverage_shows_the_catch_branch_only_the_mocked_failure_reaches(
+    tmp_path: Path, jest_modules: Path
+) -> None:
+    head = {
+        "src/payments.js": PAYMENTS,
+        "test/charge.test.js": HAPPY,
+        "test/charge-failure.test.js": MOCKED_FAILURE,
+    }
+    repo = _app(tmp_path, jest_modules, head)
+    code, step = run_tests_step(repo)
+    assert code == 0, step
+    details = step["details"]
+    assert details["tests"] == {"run": 3, "passed": 3, "failed": 0, "skipped": 0}
+    # jest counts statements by the line each starts on (`const resp = await fetch(...)`
+    # is one, at 8, not three lines); only the `throw` of the `!resp.ok` branch never ran
+    assert details["diff_coverage"]["uncovered"] == {"src/payments.js": [[13, 13]]}
+    assert details["diff_coverage"]["covered"] == details["diff_coverage"]["lines"] - 1
+    assert details["failure_paths"]["exercised"] == 1
+    assert details["failure_paths"]["total"] == 2
+    assert not (repo.path / "coverage").exists()  # jest wrote into readyterm's folder
+    repo.git("rm", "--quiet", "test/charge-failure.test.js")
+    repo.commit("drop the failure test")
+    _, step = run_tests_step(repo)
+    messages = sorted(
+        f["message"] for f in step["findings"] if f["rule"] == "tests-failure-path-untested"
+    )
+    assert messages == UNTESTED_PAYMENT_PATHS
+
+
+def test_a_failing_jest_test_blocks_naming_its_file_and_line(
+    tmp_path: Path, jest_modules: Path
+) -> None:
+    failing = HAPPY.replace("toBe('ch_1')", "toBe('ch_2')")
+    repo = _app(
+        tmp_path, jest_modules, {"src/payments.js": PAYMENTS, "test/charge.test.js": failing}
+    )
+    code, step = run_tests_step(repo)
+    assert code == 1, step
+    [failed] = [f for f in step["findings"] if f["rule"] == "tests-failing"]
+    assert (failed["path"], failed["line"], failed["severity"]) == (
+        "test/charge.test.js",
+        3,
+        "blocker",
+    )
+    assert "charge returns the id" in failed["message"]
+    assert step["details"]["tests"] == {"run": 2, "passed": 1, "failed": 1, "skipped": 0}
+
+
+def test_a_test_file_jest_cannot_load_is_a_failing_test_not_a_pass(
+    tmp_path: Path, jest_modules: Path
+) -> None:
+    broken = "const { charge } = require('../src/no-such-module');\ntest('x', () => {});\n"
+    repo = _app(tmp_path, jest_modules, {"test/charge.test.js": broken})
+    code, step = run_tests_step(repo)
+    assert code == 1, step
+    failed = [f for f in step["findings"] if f["rule"] == "tests-failing"]
+    assert [f["path"] for f in failed] == ["test/charge.test.js"], failed
+    assert "(did not load)" in failed[0]["message"]
+    assert "Cannot find module '../src/no-such-module'" in failed[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("script", "runner"),
+    [
+        ("jest", "jest"),
+        ("npx jest --runInBand test/", "jest"),
+        ("jest && eslint .", None),
+        ("jest; echo done", None),
+        ("cross-env NODE_ENV=test jest", None),
+        ("vitest run", None),  # no coverage provider installed: asking for it would fail
+        ("mocha", None),
+    ],
+)
+def test_flags_are_added_only_to_a_script_that_is_the_runner_alone(
+    tmp_path: Path, script: str, runner: str | None
+) -> None:
+    assert js_runner(tmp_path, script) == runner
+
+
+def test_vitest_with_a_coverage_provider_gets_the_flags(tmp_path: Path) -> None:
+    (tmp_path / "node_modules" / "@vitest" / "coverage-v8").mkdir(parents=True)
+    assert js_runner(tmp_path, "vitest run") == "vitest"
