@@ -14,7 +14,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from readyterm.backends.suite.jstext import code_only
 from readyterm.backends.suite.results import FileCoverage
+from readyterm.backends.suite.v8 import ONLY_CLOSING
 
 REPORT = "coverage-final.json"
 SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx")
@@ -47,9 +49,20 @@ def recorded(work: Path, root: Path, files: list[str]) -> dict[str, FileCoverage
             continue
         name = wanted.get(_resolved(Path(str(entry.get("path") or key))))
         if name is not None:
-            with contextlib.suppress(AttributeError, KeyError, TypeError, ValueError):
-                found[name] = _lines(entry)
+            with contextlib.suppress(AttributeError, KeyError, OSError, TypeError, ValueError):
+                found[name] = _lines(entry, code_lines(root / name))
     return found
+
+
+def code_lines(path: Path) -> set[int]:
+    """Lines with code on them: vitest's V8 provider makes a statement of every line, the
+    closing `}` and comments too; those hold nothing a test could miss."""
+    cleaned = code_only(path.read_text("utf-8", errors="replace"))
+    return {
+        number
+        for number, line in enumerate(cleaned.splitlines(), start=1)
+        if line.strip() and not ONLY_CLOSING.match(line)
+    }
 
 
 def _resolved(path: Path) -> str:
@@ -58,12 +71,14 @@ def _resolved(path: Path) -> str:
     return str(path)
 
 
-def _lines(entry: dict[str, Any]) -> FileCoverage:
+def _lines(entry: dict[str, Any], code: set[int]) -> FileCoverage:
     counts: dict[str, Any] = entry.get("s") or {}
     statements: set[int] = set()
     executed: set[int] = set()
     for key, where in (entry.get("statementMap") or {}).items():
         line = int(where["start"]["line"])
+        if line not in code:
+            continue
         statements.add(line)
         if int(counts.get(key, 0) or 0) > 0:
             executed.add(line)

@@ -50,7 +50,11 @@ def run_suite(
         junit = work / "junit.xml"
         options = f"--junitxml={shlex.quote(str(junit))} -o junit_family=xunit1 -p no:cacheprovider"
         env["PYTEST_ADDOPTS"] = f"{env.get('PYTEST_ADDOPTS', '')} {options}".strip()
-        argv = (*suite.argv, *extra_args, *_reports_asked_of(suite, work))
+        asked = _reports_asked_of(suite, work)
+        if suite.kind == "node" and (extra_args or asked):
+            argv = (*suite.argv, "--", *extra_args, *asked)  # after `npm test --`: the runner's
+        else:
+            argv = (*suite.argv, *extra_args)
         run = run_tool(argv, timeout=timeout, cwd=root, env=env, cancel=cancel)
         result = SuiteRun(suite, _status(suite, run), run.seconds, _tail(run), run.returncode)
         result.first_error = _first_error(run)
@@ -72,12 +76,11 @@ def run_suite(
 
 def _reports_asked_of(suite: Suite, work: Path) -> tuple[str, ...]:
     """jest's and vitest's own coverage (mapped back to the source, TypeScript too) and
-    results as JSON, in readyterm's folder; after `npm test --` they reach the runner."""
+    results as JSON, in readyterm's folder (they go after `npm test --`)."""
     coverage = str(istanbul.folder(work))
     results = str(work / jestjson.REPORT)
     if suite.runner == "jest":
         return (
-            "--",
             "--coverage",
             "--coverageReporters=json",
             f"--coverageDirectory={coverage}",
@@ -87,10 +90,10 @@ def _reports_asked_of(suite: Suite, work: Path) -> tuple[str, ...]:
         )
     if suite.runner == "vitest":
         return (
-            "--",
             "--coverage.enabled=true",
             "--coverage.reporter=json",
             f"--coverage.reportsDirectory={coverage}",
+            "--coverage.reportOnFailure=true",  # a failing test is when the figures matter
             "--reporter=default",
             "--reporter=json",
             f"--outputFile.json={results}",

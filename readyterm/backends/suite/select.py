@@ -1,4 +1,4 @@
-"""`tests.select: changed`: run only the test files that import a changed module.
+"""`tests.select: changed`: run only the tests that reach a changed module.
 
 Faster on a large suite, and partial: a test that reaches the changed code through another
 module is not run, so its coverage is missing. The result says so.
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
+from readyterm.backends.suite import istanbul
 from readyterm.backends.suite.detect import Suite
 
 _PRUNED = frozenset({".git", "node_modules", ".venv", "venv", "env", ".tox", ".nox", "build"})
@@ -24,22 +25,38 @@ class Selection:
     #: Test files to run (repo-relative), for pytest; empty with `select: all`.
     tests: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)
+    #: Changed JS/TS code whose related tests jest finds itself (`--findRelatedTests`).
+    related: tuple[str, ...] = ()
 
     def arguments(self, suite: Suite) -> tuple[str, ...]:
-        return self.tests if self.partial and suite.kind == "pytest" else ()
+        if suite.kind == "pytest":
+            return self.tests
+        if suite.runner == "jest" and self.related:
+            return ("--findRelatedTests", *self.related)
+        return ()
 
 
 def select_tests(
     root: Path, code: list[str], mode: Literal["all", "changed"], suites: list[Suite]
 ) -> Selection:
-    if mode == "all" or not any(suite.kind == "pytest" for suite in suites):
+    """With `changed`: pytest gets the test files that import a changed module; jest, which
+    knows its own module graph, the changed files (it runs every test that reaches them)."""
+    if mode == "all":
         return Selection()
-    modules = {_module(name) for name in code if name.endswith(".py")}
-    modules.discard("")
-    chosen = tuple(name for name in _test_files(root) if _imports_any(root / name, modules))
-    if not chosen:
-        return Selection(notes=["no test file imports a changed module: the whole suite ran"])
-    return Selection(partial=True, tests=chosen)
+    related: tuple[str, ...] = ()
+    if any(suite.runner == "jest" for suite in suites):
+        related = tuple(name for name in code if name.endswith(istanbul.SUFFIXES))
+    chosen: tuple[str, ...] = ()
+    notes = []
+    if any(suite.kind == "pytest" for suite in suites):
+        modules = {_module(name) for name in code if name.endswith(".py")}
+        modules.discard("")
+        chosen = tuple(name for name in _test_files(root) if _imports_any(root / name, modules))
+        if not chosen:
+            notes.append("no test file imports a changed module: the whole suite ran")
+    if not chosen and not related:
+        return Selection(notes=notes)
+    return Selection(partial=True, tests=chosen, notes=notes, related=related)
 
 
 def _module(path: str) -> str:

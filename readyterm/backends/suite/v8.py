@@ -23,7 +23,7 @@ from readyterm.backends.suite.results import FileCoverage
 
 _SCRIPTS = (".js", ".mjs", ".cjs")
 _MAX_REPORT_BYTES = 200_000_000
-_ONLY_CLOSING = re.compile(r"^[\s})\];,]*$")
+ONLY_CLOSING = re.compile(r"^[\s})\];,]*$")
 
 Range = tuple[int, int, int]  # start offset, end offset, count
 
@@ -110,7 +110,7 @@ def _lines(source: str, runs: list[list[Range]]) -> FileCoverage:
     offset = 0
     for number, line in enumerate(cleaned.splitlines(keepends=True), start=1):
         text = line.rstrip("\r\n")
-        if text.strip() and not _ONLY_CLOSING.match(text):
+        if text.strip() and not ONLY_CLOSING.match(text):
             statements.add(number)
             first = offset + len(text) - len(text.lstrip())
             if any(_count_at(ranges, first) > 0 for ranges in runs):

@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.widgets import DataTable, Static
 
+from readyterm.engine.test_figures import figures_line
 from readyterm.foundation.findings import Finding
 from readyterm.foundation.steps import STEPS_BY_ID
 from readyterm.tui.state import StepState, WalkState, headline, location
@@ -143,6 +144,10 @@ class StepPane(Vertical):
             else:
                 outcome = counts_text(state) or "no findings"
                 lines.append(Content.assemble(("Outcome  ", "$text-muted"), outcome))
+                lines += [
+                    Content.assemble(("Note  ", "$text-muted"), note)
+                    for note in summary_notes(summary, state.result.details)
+                ]
                 lines += _suite_figures(state.result.details if state.id == "tests" else None)
                 lines += _probe_sections(state.result.details)
         return Content("\n").join(lines)
@@ -195,6 +200,24 @@ class StepPane(Vertical):
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self._show_selected()
+
+
+def summary_notes(summary: str, details: dict[str, Any] | None) -> list[str]:
+    """What a judged step's summary says besides its counts (and the tests step's figures,
+    shown on their own): "`tests.run` is off", files no check could read."""
+    figures = figures_line(details)
+    if figures:
+        summary = summary.replace(f" · {figures}", "")
+    cut = min((i for i in (summary.find("; "), summary.find(" · ")) if i != -1), default=-1)
+    if cut == -1:
+        return []
+    notes, depth, start = [], 0, cut + 2
+    for index, char in enumerate(summary + ";"):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if index >= start and char == ";" and depth <= 0:  # a list in brackets stays whole
+            notes.append(summary[start:index].strip(" ·"))
+            start = index + 1
+    return [note for note in notes if note]
 
 
 def _suite_figures(details: dict[str, Any] | None) -> list[Content]:

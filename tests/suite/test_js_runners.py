@@ -1,4 +1,4 @@
-"""The tests step on a JS app tested with jest (installed from the npm registry once per
+"""The tests step on a JS app tested with jest or vitest (installed from the npm registry once per
 session): jest's own coverage mapped to the source, its JSON results, the failure paths."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from tests.suite.helpers import project, run_tests_step
 from tests.suite.test_js import PAYMENTS, TOTAL, UNTESTED_PAYMENT_PATHS
 
 JEST = "29.7.0"
+VITEST = "2.1.9"
 PACKAGE = json.dumps({"name": "shop", "version": "1.0.0", "scripts": {"test": "jest"}})
 HAPPY = """\
 const { charge } = require('../src/payments');
@@ -43,16 +44,16 @@ test('total adds', () => {
 """
 
 
-@pytest.fixture(scope="session")
-def jest_modules(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _install(folder: Path, *packages: str) -> Path:
+    """node_modules with packages, from the npm registry (skipped without npm; in CI, a
+    registry that cannot be reached fails the test rather than hide it)."""
     npm = shutil.which("npm")
     if npm is None:
         pytest.skip("npm is not installed")
-    folder = tmp_path_factory.mktemp("jest")
-    (folder / "package.json").write_text('{"name": "jest-install", "version": "1.0.0"}')
+    (folder / "package.json").write_text('{"name": "runner-install", "version": "1.0.0"}')
     try:
         done = subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--silent", f"jest@{JEST}"],
+            [npm, "install", "--no-audit", "--no-fund", "--silent", *packages],
             cwd=folder,
             capture_output=True,
             text=True,
@@ -64,17 +65,35 @@ def jest_modules(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if done is None or done.returncode != 0:
         said = done.stderr[-500:] if done else "timed out after 300 s"
         if os.environ.get("CI"):
-            pytest.fail(f"npm could not install jest {JEST}: {said}")
-        pytest.skip(f"npm could not install jest {JEST} (no registry?): {said}")
+            pytest.fail(f"npm could not install {' '.join(packages)}: {said}")
+        pytest.skip(f"npm could not install {' '.join(packages)} (no registry?): {said}")
     return folder / "node_modules"
 
 
-def _app(tmp_path: Path, modules: Path, head: dict[str, str]) -> GitRepo:
+@pytest.fixture(scope="session")
+def jest_modules(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _install(tmp_path_factory.mktemp("jest"), f"jest@{JEST}")
+
+
+@pytest.fixture(scope="session")
+def vitest_modules(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("vitest")
+    return _install(folder, f"vitest@{VITEST}", f"@vitest/coverage-v8@{VITEST}")
+
+
+def _app(
+    tmp_path: Path,
+    modules: Path,
+    head: dict[str, str],
+    more_base: dict[str, str] | None = None,
+    package: str = PACKAGE,
+) -> GitRepo:
     base = {
-        "package.json": PACKAGE,
+        "package.json": package,
         ".gitignore": "node_modules\n",
         "src/payments.js": "// Payment client\n" + TOTAL + "\nmodule.exports = { total };\n",
         "test/total.test.js": TOTAL_TEST,
+        **(more_base or {}),  # last: it may replace the files above
     }
     repo = project(tmp_path, base, head, config="")
     (repo.path / "node_modules").symlink_to(modules, target_is_directory=True)
@@ -163,3 +182,54 @@ def test_flags_are_added_only_to_a_script_that_is_the_runner_alone(
 def test_vitest_with_a_coverage_provider_gets_the_flags(tmp_path: Path) -> None:
     (tmp_path / "node_modules" / "@vitest" / "coverage-v8").mkdir(parents=True)
     assert js_runner(tmp_path, "vitest run") == "vitest"
+
+
+def test_select_changed_lets_jest_run_only_the_tests_that_reach_the_change(
+    tmp_path: Path, jest_modules: Path
+) -> None:
+    other = {
+        "src/other.js": "module.exports = { twice: (n) => n * 2 };\n",
+        "test/other.test.js": "const { twice } = require('../src/other');\n"
+        "test('twice', () => { expect(twice(2)).toBe(4); });\n"
+        "test('twice again', () => { expect(twice(3)).toBe(6); });\n",
+    }
+    repo = _app(
+        tmp_path, jest_modules, {"src/payments.js": PAYMENTS, "test/charge.test.js": HAPPY}, other
+    )
+    _, whole = run_tests_step(repo)
+    assert whole["details"]["tests"]["run"] == 4  # total, charge, twice, twice again
+    _, step = run_tests_step(repo, env={"READYTERM_TESTS__SELECT": "changed"})
+    assert step["details"]["tests"]["run"] == 2, step  # total and charge require payments.js
+    assert step["details"]["partial"] is True
+
+
+def _vitest(test: str) -> str:
+    """A jest-style test file as vitest wants it (its functions imported, `vi` for `jest`)."""
+    head = "import { test, expect, vi } from 'vitest';\n"
+    return head + test.replace("jest.fn", "vi.fn")
+
+
+def test_vitest_coverage_and_results_are_read_like_jests(
+    tmp_path: Path, vitest_modules: Path
+) -> None:
+    package = PACKAGE.replace('"test": "jest"', '"test": "vitest run"')
+    failing = HAPPY.replace("toBe('ch_1')", "toBe('ch_2')")
+    head = {
+        "src/payments.js": PAYMENTS,
+        "test/charge.test.js": _vitest(failing),
+        "test/charge-failure.test.js": _vitest(MOCKED_FAILURE),
+    }
+    more = {"test/total.test.js": _vitest(TOTAL_TEST)}
+    repo = _app(tmp_path, vitest_modules, head, more, package=package)
+    code, step = run_tests_step(repo)
+    assert code == 1, step
+    details = step["details"]
+    assert details["tests"] == {"run": 3, "passed": 2, "failed": 1, "skipped": 0}
+    [failed] = [f for f in step["findings"] if f["rule"] == "tests-failing"]
+    # vitest reports a test's line only with `includeTaskLocation` in its own config
+    assert failed["path"] == "test/charge.test.js"
+    assert "charge returns the id" in failed["message"]
+    # V8's provider makes every line a statement; closing brackets are not counted
+    assert details["diff_coverage"]["uncovered"] == {"src/payments.js": [[13, 13]]}
+    assert details["failure_paths"] == {**details["failure_paths"], "exercised": 1, "total": 2}
+    assert not (repo.path / "coverage").exists()
