@@ -85,7 +85,7 @@ def _app(
     tmp_path: Path,
     modules: Path,
     head: dict[str, str],
-    more_base: dict[str, str] | None = None,
+    more_base: dict[str, str | None] | None = None,
     package: str = PACKAGE,
 ) -> GitRepo:
     base = {
@@ -95,6 +95,7 @@ def _app(
         "test/total.test.js": TOTAL_TEST,
         **(more_base or {}),  # last: it may replace the files above
     }
+    base = {name: text for name, text in base.items() if text is not None}  # None: no file
     repo = project(tmp_path, base, head, config="")
     (repo.path / "node_modules").symlink_to(modules, target_is_directory=True)
     return repo
@@ -233,3 +234,63 @@ def test_vitest_coverage_and_results_are_read_like_jests(
     assert details["diff_coverage"]["uncovered"] == {"src/payments.js": [[13, 13]]}
     assert details["failure_paths"] == {**details["failure_paths"], "exercised": 1, "total": 2}
     assert not (repo.path / "coverage").exists()
+
+
+PAYMENTS_TS = """\
+// Payment client
+export function total(items: number[]): number {
+  return items.reduce((a, b) => a + b, 0);
+}
+
+export async function charge(amount: number, token: string): Promise<string> {
+  try {
+    const resp = await fetch('https://payments.example.test/charges', {
+      method: 'POST',
+      body: JSON.stringify({ amount, token }),
+    });
+    if (!resp.ok) {
+      throw new Error(`payment refused: ${resp.status}`);
+    }
+    return ((await resp.json()) as { id: string }).id;
+  } catch (err) {
+    throw new Error(`payment failed: ${(err as Error).message}`);
+  }
+}
+"""
+
+
+def test_a_typescript_change_gets_its_figures_from_vitest(
+    tmp_path: Path, vitest_modules: Path
+) -> None:
+    package = PACKAGE.replace('"test": "jest"', '"test": "vitest run"')
+    total_only = PAYMENTS_TS[: PAYMENTS_TS.index("export async")]
+    imports = (
+        "import { test, expect, vi } from 'vitest';\nimport { charge } from '../src/payments';\n"
+    )
+    happy = imports + HAPPY[HAPPY.index("\ntest(") :].replace("jest.fn", "vi.fn")
+    more: dict[str, str | None] = {
+        "src/payments.js": None,
+        "test/total.test.js": None,
+        "src/payments.ts": total_only,
+        "test/total.test.ts": "import { test, expect } from 'vitest';\n"
+        "import { total } from '../src/payments';\n"
+        "test('total adds', () => { expect(total([1, 2])).toBe(3); });\n",
+    }
+    repo = _app(
+        tmp_path,
+        vitest_modules,
+        {"src/payments.ts": PAYMENTS_TS, "test/charge.test.ts": happy},
+        more,
+        package=package,
+    )
+    code, step = run_tests_step(repo)
+    assert code == 0, step
+    details = step["details"]
+    assert details["tests"] == {"run": 2, "passed": 2, "failed": 0, "skipped": 0}
+    uncovered = details["diff_coverage"]["uncovered"]
+    assert set(uncovered) == {"src/payments.ts"}, uncovered
+    assert [13, 13] in uncovered["src/payments.ts"]  # the throw of the `!resp.ok` branch
+    messages = sorted(
+        f["message"] for f in step["findings"] if f["rule"] == "tests-failure-path-untested"
+    )
+    assert messages == [m.replace("payments.js", "payments.ts") for m in UNTESTED_PAYMENT_PATHS]
