@@ -119,3 +119,32 @@ def stripe_webhook():
     # ok: log-injection
     logger.info("stripe event %s", event["type"])
     return {}
+
+
+from fastapi import FastAPI, Query
+
+api = FastAPI()
+
+
+@api.get("/search")
+def search_items(q: str, page: int = 1, tag: str | None = Query(None)):
+    # ruleid: log-injection
+    logger.warning(f"search for {q}")
+    # ruleid: log-injection
+    logger.info("tag %s", tag)
+    # ok: log-injection
+    logger.info("search for %r", q)
+    # ok: log-injection
+    logger.info(f"page {page}")
+    return []
+
+
+@api.post("/notify")
+async def notify_channel(channel: str):
+    # ruleid: log-injection
+    logger.info("posting to " + channel)
+
+
+def helper(name: str):
+    # ok: log-injection
+    logger.info(f"not a route: {name}")

@@ -41,3 +41,16 @@ async function countOrders() {
   // ok: unbounded-query-js
   return pool.query("SELECT count(*) FROM orders");
 }
+
+async function usersOfOrders(orders) {
+  // ok: unbounded-query-js
+  const users = await User.find({ _id: { $in: orders.map((o) => o.userId) } });
+  // ok: unbounded-query-js
+  const active = await User.find({ active: true }, { name: 1 });
+  return [users, active];
+}
+
+async function everyone() {
+  // ruleid: unbounded-query-js
+  return User.find({}, { name: 1 });
+}
