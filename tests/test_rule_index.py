@@ -103,3 +103,36 @@ def test_a_cache_path_that_is_a_file_is_no_error(tmp_path: Path) -> None:
     root = _extra(tmp_path / "repo")
     (tmp_path / "cache").write_text("a file, not a folder")
     assert "team-print" in load_rule_pack(root, ["ci-rules"], tmp_path / "cache").rules
+
+
+def test_a_mistyped_or_deeply_nested_index_is_not_trusted(tmp_path: Path) -> None:
+    root = _extra(tmp_path / "repo")
+    cache = tmp_path / "cache"
+    load_rule_pack(root, ["ci-rules"], cache)
+    index = json.loads((cache / INDEX_NAME).read_text())
+    for rules in index["files"].values():
+        for rule in rules:
+            rule["cwe"] = "CWE-79"  # a string would become a tuple of letters
+            rule["secret"] = "false"
+    (cache / INDEX_NAME).write_text(json.dumps(index))
+    pack = load_rule_pack(root, ["ci-rules"], cache)
+    assert pack.rules["team-print"].cwe == ("CWE-778",)
+    assert pack.rules["team-print"].secret is False
+    (cache / INDEX_NAME).write_text("[" * 100_000 + "]" * 100_000)
+    assert "team-print" in load_rule_pack(root, ["ci-rules"], cache).rules
+
+
+def test_another_readyterm_version_does_not_reuse_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _extra(tmp_path / "repo")
+    cache = tmp_path / "cache"
+    load_rule_pack(root, ["ci-rules"], cache)
+    index = json.loads((cache / INDEX_NAME).read_text())
+    for rules in index["files"].values():
+        for rule in rules:
+            rule["message"] = "as an older readyterm read it"
+    (cache / INDEX_NAME).write_text(json.dumps(index))
+    monkeypatch.setattr("readyterm.foundation.rulepack.__version__", "99.0")
+    pack = load_rule_pack(root, ["ci-rules"], cache)
+    assert pack.rules["team-print"].message == "use the logger"

@@ -30,7 +30,7 @@ class RuleIndex:
             return cls(None, {})
         path = directory / INDEX_NAME
         entries: dict[str, list[dict[str, Any]]] = {}
-        with contextlib.suppress(OSError, ValueError):
+        with contextlib.suppress(OSError, RecursionError, ValueError):
             if path.stat().st_size <= _MAX_BYTES:
                 data = json.loads(path.read_text("utf-8"))
                 if isinstance(data, dict) and isinstance(data.get("files"), dict):

@@ -10,6 +10,7 @@ from typing import Any, cast
 
 import yaml
 
+from readyterm import __version__
 from readyterm.foundation.errors import ConfigError
 from readyterm.foundation.findings import SEVERITIES, Severity, cwe_ids
 from readyterm.foundation.rule_index import RuleIndex
@@ -75,7 +76,8 @@ def load_rule_pack(root: Path, extra_folders: list[str], index_dir: Path | None 
             text = file.read_bytes()
             digest.update(file.relative_to(folder).as_posix().encode() + b"\0" + text)
             # The folder counts: a rule without metadata.readyterm.step takes its folder's.
-            named = f"{file.parent.name}/{file.name}".encode()
+            # readyterm's version too: a new release may read the same file differently.
+            named = f"{__version__}\0{file.parent.name}/{file.name}".encode()
             key = hashlib.sha256(named + b"\0" + text).hexdigest()
             metas = _from_index(index.get(key), file)
             if metas is None:
@@ -95,9 +97,32 @@ def _to_index(meta: RuleMeta) -> dict[str, Any]:
     return data
 
 
+_TEXT_FIELDS = ("id", "step", "severity", "message", "why", "fix")
+
+
+def _fits(entry: dict[str, Any]) -> bool:
+    """An index entry has every field with its type (the file may have been damaged)."""
+    return (
+        all(isinstance(entry.get(key), str) for key in _TEXT_FIELDS)
+        and isinstance(entry.get("secret"), bool)
+        and isinstance(entry.get("cwe"), list)
+        and all(isinstance(c, str) for c in entry["cwe"])
+        and isinstance(entry.get("not_with"), list)
+        and all(
+            isinstance(pair, list)
+            and len(pair) == 2
+            and isinstance(pair[0], str)
+            and isinstance(pair[1], int)
+            and not isinstance(pair[1], bool)
+            for pair in entry["not_with"]
+        )
+        and set(entry) == {*_TEXT_FIELDS, "secret", "cwe", "not_with"}
+    )
+
+
 def _from_index(entries: list[dict[str, Any]] | None, file: Path) -> list[RuleMeta] | None:
     """The file's rules as the index kept them; None when it has none or they do not fit."""
-    if entries is None:
+    if entries is None or not all(_fits(entry) for entry in entries):
         return None
     try:
         metas = [

@@ -86,3 +86,8 @@ STEPS: tuple[Step, ...] = (
 
 STEP_IDS: tuple[str, ...] = tuple(step.id for step in STEPS)
 STEPS_BY_ID: dict[str, Step] = {step.id: step for step in STEPS}
+#: The steps whose questions the staged container's probes also answer (hostile input,
+#: concurrent users, a dependency outage, hadolint's rules): its findings land there.
+STAGING_CONTRIBUTES = frozenset(
+    {"input-validation", "concurrency", "error-handling", "environment", "monitoring"}
+)

@@ -30,7 +30,7 @@ from readyterm.foundation.errors import ExitCode, ReadytermError
 from readyterm.foundation.findings import STAGING_RULES, Finding
 from readyterm.foundation.gitcmd import Git, open_repo
 from readyterm.foundation.paths import ATTESTATIONS_FILE
-from readyterm.foundation.steps import STEP_IDS, STEPS, STEPS_BY_ID
+from readyterm.foundation.steps import STAGING_CONTRIBUTES, STEP_IDS, STEPS, STEPS_BY_ID
 from readyterm.reports.code_context import code_context
 from readyterm.reports.prompt import step_prompt
 from readyterm.tui.actions import ACTIONS
@@ -200,7 +200,7 @@ class ReadytermApp(App[ExitCode]):
                 return  # a re-run of one step reports the others as not selected
             self.state.finish(event.result)
             screen.refresh_state(event.result.id)
-            if event.result.status == "error":
+            if event.result.status == "error" and not event.revised:
                 first = (event.result.summary.splitlines() or [""])[0]
                 self.notify(
                     f"{event.result.title} could not run: {first[:160]}\n"
@@ -309,7 +309,15 @@ class ReadytermApp(App[ExitCode]):
         if step_id not in self.source.selected_steps():
             self.notify(f"{STEPS_BY_ID[step_id].title} is not part of this run (--steps).")
             return
-        if self.start_run((step_id,)):
+        steps: tuple[str, ...] = (step_id,)
+        if step_id == "staging":
+            # Its findings live in the steps it answers: judge those again with it, or the
+            # old ones would stay there beside the new ones.
+            selected = self.source.selected_steps()
+            steps = tuple(
+                s for s in STEP_IDS if s == step_id or (s in STAGING_CONTRIBUTES and s in selected)
+            )
+        if self.start_run(steps):
             self.notify(f"Re-running {STEPS_BY_ID[step_id].title}…", timeout=3)
 
     def action_cancel_run(self) -> None:

@@ -294,3 +294,24 @@ def test_a_typescript_change_gets_its_figures_from_vitest(
         f["message"] for f in step["findings"] if f["rule"] == "tests-failure-path-untested"
     )
     assert messages == [m.replace("payments.js", "payments.ts") for m in UNTESTED_PAYMENT_PATHS]
+
+
+def test_a_project_coverage_limit_or_no_related_test_does_not_break_a_green_suite(
+    tmp_path: Path, jest_modules: Path
+) -> None:
+    """`--coverage` switches on the project's own `coverageThreshold`, and a change no test
+    reaches gives jest no related tests: neither is a suite that could not run."""
+    config = "module.exports = { coverageThreshold: { global: { lines: 100 } } };\n"
+    head = {"src/payments.js": PAYMENTS, "src/banner.js": "module.exports = 'hello';\n"}
+    repo = _app(tmp_path, jest_modules, head, {"jest.config.js": config})
+    code, step = run_tests_step(repo)
+    assert step["status"] != "error", step["summary"]
+    assert step["details"]["tests"] == {"run": 1, "passed": 1, "failed": 0, "skipped": 0}
+    (repo.path / "src" / "banner.js").write_text("module.exports = 'hello, world';\n")
+    repo.commit("touch only a module no test loads")
+    repo.git("checkout", "--quiet", "-b", "banner-only", "main")
+    repo.write("src/banner.js", "module.exports = 'hi';\n")
+    repo.commit("only the banner")
+    code, step = run_tests_step(repo, env={"READYTERM_TESTS__SELECT": "changed"})
+    assert step["status"] != "error", step["summary"]
+    assert code in (0, 1), step

@@ -276,11 +276,24 @@ async def test_re_running_a_step_without_staging_carries_what_staging_found(
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         checklist = app.walkthrough.checklist
-        for step_id, expected in (("input-validation", (staged,)), ("staging", ())):
-            checklist.highlighted = checklist.get_option_index(step_id)
-            await pilot.pause()
-            await pilot.press("r")
-            await settle(pilot)
-            steps, carried = source.runs[-1]
-            assert steps == (step_id,)
-            assert carried == expected  # static findings are found again, not carried
+        checklist.highlighted = checklist.get_option_index("input-validation")
+        await pilot.pause()
+        await pilot.press("r")
+        await settle(pilot)
+        assert source.runs[-1] == (("input-validation",), (staged,))  # static ones re-found
+        # staging re-runs with the steps it answers: its new findings replace the old there
+        checklist.highlighted = checklist.get_option_index("staging")
+        await pilot.pause()
+        await pilot.press("r")
+        await settle(pilot)
+        assert source.runs[-1] == (
+            (
+                "environment",
+                "error-handling",
+                "input-validation",
+                "concurrency",
+                "monitoring",
+                "staging",
+            ),
+            (),
+        )

@@ -76,3 +76,7 @@ def test_notes_keep_bracketed_lists_whole_and_leave_the_figures_to_their_own_lin
     assert summary_notes(summary, figures) == ["2 file(s) no check could read (a.js: x; b.js: y)"]
     assert summary_notes(f"1 warning · {line}", figures) == []
     assert summary_notes("2 warnings, 1 waived", None) == []
+    cut = "1 blocker; 1 file(s) no check could read (app.py: '(' was never closed"
+    assert summary_notes(cut, None) == [
+        "1 file(s) no check could read (app.py: '(' was never closed"
+    ]

@@ -8,6 +8,7 @@ from pathlib import Path
 from readyterm.backends.base import ScanContext, ScanResult
 from readyterm.foundation.errors import ToolError
 from readyterm.foundation.rulepack import RulePack
+from readyterm.foundation.steps import STAGING_CONTRIBUTES
 
 
 class StagingBackend:
@@ -20,7 +21,7 @@ class StagingBackend:
     def contributes(self, rule_pack: RulePack) -> set[str]:
         # Hostile input, concurrent users and a dependency outage answer those steps'
         # questions; hadolint's rules answer environment's, input-validation's, monitoring's.
-        return {"input-validation", "concurrency", "error-handling", "environment", "monitoring"}
+        return set(STAGING_CONTRIBUTES)
 
     def scan(self, root: Path, files: list[str], context: ScanContext) -> ScanResult:
         # Imported here so a run without staging never pays for the Docker SDK import.

@@ -32,7 +32,8 @@ class Selection:
         if suite.kind == "pytest":
             return self.tests
         if suite.runner == "jest" and self.related:
-            return ("--findRelatedTests", *self.related)
+            # no test reaching the change is news, not a failed run
+            return ("--passWithNoTests", "--findRelatedTests", *self.related)
         return ()
 
 

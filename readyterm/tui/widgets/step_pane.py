@@ -217,6 +217,8 @@ def summary_notes(summary: str, details: dict[str, Any] | None) -> list[str]:
         if index >= start and char == ";" and depth <= 0:  # a list in brackets stays whole
             notes.append(summary[start:index].strip(" ·"))
             start = index + 1
+    if start < len(summary):  # an unclosed bracket (a cut message): keep the rest whole
+        notes.append(summary[start:].strip(" ·"))
     return [note for note in notes if note]
 
 
