@@ -30,6 +30,15 @@ def _extra(root: Path, severity: str = "WARNING", message: str = "use the logger
     return root
 
 
+def _edit_index(cache: Path, **fields: object) -> None:
+    """Set fields in every rule entry of the index, as a damaged or older file would hold."""
+    index = json.loads((cache / INDEX_NAME).read_text())
+    for rules in index["files"].values():
+        for rule in rules:
+            rule.update(fields)
+    (cache / INDEX_NAME).write_text(json.dumps(index))
+
+
 def test_an_indexed_load_gives_the_rules_a_parse_gives(tmp_path: Path) -> None:
     root = _extra(tmp_path / "repo")
     parsed = load_rule_pack(root, ["ci-rules"])
@@ -81,11 +90,7 @@ def test_an_index_entry_that_does_not_fit_is_not_trusted(tmp_path: Path) -> None
     root = _extra(tmp_path / "repo")
     cache = tmp_path / "cache"
     load_rule_pack(root, ["ci-rules"], cache)
-    index = json.loads((cache / INDEX_NAME).read_text())
-    for rules in index["files"].values():
-        for rule in rules:
-            rule["severity"] = "catastrophic"
-    (cache / INDEX_NAME).write_text(json.dumps(index))
+    _edit_index(cache, severity="catastrophic")
     pack = load_rule_pack(root, ["ci-rules"], cache)
     assert {r.severity for r in pack.rules.values()} <= {"blocker", "warning", "info"}
 
@@ -109,12 +114,7 @@ def test_a_mistyped_or_deeply_nested_index_is_not_trusted(tmp_path: Path) -> Non
     root = _extra(tmp_path / "repo")
     cache = tmp_path / "cache"
     load_rule_pack(root, ["ci-rules"], cache)
-    index = json.loads((cache / INDEX_NAME).read_text())
-    for rules in index["files"].values():
-        for rule in rules:
-            rule["cwe"] = "CWE-79"  # a string would become a tuple of letters
-            rule["secret"] = "false"
-    (cache / INDEX_NAME).write_text(json.dumps(index))
+    _edit_index(cache, cwe="CWE-79", secret="false")  # a str cwe would become its letters
     pack = load_rule_pack(root, ["ci-rules"], cache)
     assert pack.rules["team-print"].cwe == ("CWE-778",)
     assert pack.rules["team-print"].secret is False
@@ -128,11 +128,7 @@ def test_another_readyterm_version_does_not_reuse_the_index(
     root = _extra(tmp_path / "repo")
     cache = tmp_path / "cache"
     load_rule_pack(root, ["ci-rules"], cache)
-    index = json.loads((cache / INDEX_NAME).read_text())
-    for rules in index["files"].values():
-        for rule in rules:
-            rule["message"] = "as an older readyterm read it"
-    (cache / INDEX_NAME).write_text(json.dumps(index))
+    _edit_index(cache, message="as an older readyterm read it")
     monkeypatch.setattr("readyterm.foundation.rulepack.__version__", "99.0")
     pack = load_rule_pack(root, ["ci-rules"], cache)
     assert pack.rules["team-print"].message == "use the logger"
