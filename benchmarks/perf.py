@@ -27,13 +27,13 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from sdist import download_sdist, find_archive, unpack  # this folder, as tui_latency
 from tui_latency import byte_compile  # this folder: scripts run as `python benchmarks/perf.py`
 
 HERE = Path(__file__).resolve().parent
@@ -298,30 +298,12 @@ def _scope_files(repo: Path, env: dict[str, str], whole: bool) -> tuple[list[str
 def _unpacked_django() -> Path:
     downloads = CACHE / "downloads"
     downloads.mkdir(parents=True, exist_ok=True)
-    archive = downloads / f"django-{DJANGO}.tar.gz"
-    if not archive.exists():
+    if find_archive(downloads, "django", DJANGO) is None:
         _say(f"downloading Django {DJANGO} from PyPI")
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--quiet",
-                "--no-binary",
-                ":all:",
-                "--no-deps",
-                f"django=={DJANGO}",
-                "-d",
-                str(downloads),
-            ],
-            check=True,
-            timeout=600,
-        )
+    archive = download_sdist("django", DJANGO, downloads)
     target = CACHE / f"django-{DJANGO}"
     if not target.exists():
-        with tarfile.open(archive) as tar:
-            tar.extractall(CACHE / "unpack", filter="data")
+        unpack(archive, CACHE / "unpack")
         (CACHE / "unpack" / f"django-{DJANGO}").rename(target)
     return target
 

@@ -21,9 +21,9 @@ import os
 import re
 import subprocess
 import sys
-import tarfile
-import zipfile
 from pathlib import Path
+
+from sdist import DOWNLOAD_TIMEOUT, download_sdist, unpack  # this folder
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -75,39 +75,19 @@ def fetch(name: str, version: str, ecosystem: str) -> Path:
     if (target / ".unpacked").exists():
         return target
     if ecosystem == "pypi":
-        archive = _find_archive(downloads, name, version)
-        if archive is None:
-            subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--no-binary", ":all:", "--no-deps",
-                 "--quiet", f"{name}=={version}", "-d", str(downloads)],
-                check=True,
-            )
-            archive = _find_archive(downloads, name, version)
+        archive = download_sdist(name, version, downloads)
     else:
         archive = downloads / f"{name}-{version}.tgz"
         if not archive.exists():
             subprocess.run(["npm", "pack", "--silent", f"{name}@{version}"], cwd=downloads,
-                           check=True, stdout=subprocess.DEVNULL)
-    if archive is None or not archive.exists():
+                           check=True, stdout=subprocess.DEVNULL, timeout=DOWNLOAD_TIMEOUT)
+    if not archive.exists():
         raise SystemExit(f"could not download {name}=={version}")
     target.mkdir(parents=True, exist_ok=True)
-    if archive.suffix == ".zip":
-        with zipfile.ZipFile(archive) as zf:
-            zf.extractall(target)
-    else:
-        with tarfile.open(archive) as tf:
-            tf.extractall(target, filter="data")
+    unpack(archive, target)
     (target / ".semgrepignore").write_text(SEMGREPIGNORE)
     (target / ".unpacked").touch()
     return target
-
-
-def _find_archive(folder: Path, name: str, version: str) -> Path | None:
-    wanted = re.compile(rf"^{re.escape(name)}-{re.escape(version)}\.(tar\.gz|zip)$", re.I)
-    for file in folder.iterdir():
-        if wanted.match(file.name.replace("_", "-")):
-            return file
-    return None
 
 
 def source_files(root: Path) -> list[Path]:

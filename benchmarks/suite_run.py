@@ -27,10 +27,11 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tarfile
 import time
 from pathlib import Path
 from typing import Any
+
+from sdist import download_sdist, unpack  # this folder: run as `python benchmarks/...`
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache" / "suite"
@@ -103,27 +104,10 @@ def _project() -> Path:
     downloads.mkdir(parents=True, exist_ok=True)
     trees = {}
     for version in (BASE, HEAD):
-        archive = downloads / f"{PACKAGE}-{version}.tar.gz"
-        if not archive.exists():
-            _run(
-                [
-                    sys.executable,
-                    "-m",
-                    "pip",
-                    "download",
-                    "--quiet",
-                    "--no-binary",
-                    ":all:",
-                    "--no-deps",
-                    f"{PACKAGE}=={version}",
-                    "-d",
-                    str(downloads),
-                ]
-            )
+        archive = download_sdist(PACKAGE, version, downloads)
         target = downloads / f"{PACKAGE}-{version}"
         if not target.exists():
-            with tarfile.open(archive) as tar:
-                tar.extractall(downloads, filter="data")
+            unpack(archive, downloads)
         trees[version] = target
     repo = CACHE / "repo"
     if (repo / ".venv" / "ready").exists():
