@@ -44,7 +44,7 @@ class CacheSettings:
     max_bytes: int
 
     @classmethod
-    def from_environment(cls, environ: Mapping[str, str], enabled: bool = True) -> CacheSettings:
+    def from_environment(cls, environ: Mapping[str, str]) -> CacheSettings:
         """READYTERM_CACHE_DIR (empty: no cache) and READYTERM_CACHE_MAX_MB; bad values raise."""
         raw_max = environ.get("READYTERM_CACHE_MAX_MB", "").strip()
         max_mb = DEFAULT_MAX_MB
@@ -59,7 +59,7 @@ class CacheSettings:
                     f"not {raw_max!r}"
                 )
         raw_dir = environ.get("READYTERM_CACHE_DIR")
-        if not enabled or raw_dir == "":
+        if raw_dir == "":
             return cls(None, max_mb * 1_000_000)
         directory = Path(raw_dir) if raw_dir else Path(platformdirs.user_cache_dir("readyterm"))
         return cls(directory, max_mb * 1_000_000)

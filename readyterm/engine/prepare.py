@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from readyterm.engine.cache import CacheSettings, ResultCache
 from readyterm.engine.decisions import Attestation, WaiverEntry, load_attestations, load_waivers
@@ -38,10 +38,12 @@ def prepare(options: RunOptions, environ: Mapping[str, str] | None = None) -> Pr
             f"--steps: unknown step id {unknown[0]!r}", hint="step ids are: " + ", ".join(STEP_IDS)
         )
     environ = os.environ if environ is None else environ
-    cache_settings = CacheSettings.from_environment(environ, enabled=options.use_cache)
+    cache_settings = CacheSettings.from_environment(environ)
     # The rule index is kept with --no-cache too: it is keyed by the rule files' bytes and
     # cannot change a result (READYTERM_CACHE_DIR set to nothing turns it off as well).
-    index_dir = CacheSettings.from_environment(environ).directory
+    index_dir = cache_settings.directory
+    if not options.use_cache:
+        cache_settings = replace(cache_settings, directory=None)
     # Config lives at the repository root; find it before the scope (which needs its globs).
     config, source = load_config(find_root(options.path), environ)
     scope = resolve_scope(options.path, config, base=options.base, whole=options.whole)

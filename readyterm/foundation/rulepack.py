@@ -123,21 +123,18 @@ def _fits(entry: dict[str, Any]) -> bool:
 def _from_index(entries: list[dict[str, Any]] | None, file: Path) -> list[RuleMeta] | None:
     """The file's rules as the index kept them; None when it has none or they do not fit."""
     if entries is None or not all(_fits(entry) for entry in entries):
-        return None
-    try:
-        metas = [
-            RuleMeta(
-                **{
-                    **entry,
-                    "cwe": tuple(entry["cwe"]),
-                    "not_with": tuple((str(n), int(v)) for n, v in entry["not_with"]),
-                },
-                source=str(file),
-            )
-            for entry in entries
-        ]
-    except (KeyError, TypeError, ValueError):
-        return None  # written by another readyterm version: parse the file again
+        return None  # damaged, or written by another readyterm: parse the file again
+    metas = [
+        RuleMeta(
+            **{
+                **entry,
+                "cwe": tuple(entry["cwe"]),
+                "not_with": tuple((name, major) for name, major in entry["not_with"]),
+            },
+            source=str(file),
+        )
+        for entry in entries
+    ]
     if any(m.step not in STEP_IDS or m.severity not in SEVERITIES for m in metas):
         return None
     return metas
