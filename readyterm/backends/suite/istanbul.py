@@ -10,11 +10,11 @@ statement starts on it, and ran when one of those statements ran.
 from __future__ import annotations
 
 import contextlib
-import json
 from pathlib import Path
 from typing import Any
 
 from readyterm.backends.suite.jstext import code_only
+from readyterm.backends.suite.reports import read_json
 from readyterm.backends.suite.results import FileCoverage
 from readyterm.backends.suite.v8 import ONLY_CLOSING
 
@@ -33,13 +33,7 @@ def measures(name: str) -> bool:
 
 def recorded(work: Path, root: Path, files: list[str]) -> dict[str, FileCoverage] | None:
     """What ran in each of files the runner measured; None when it wrote no report."""
-    report = folder(work) / REPORT
-    try:
-        if report.stat().st_size > _MAX_REPORT_BYTES:
-            return None
-        data = json.loads(report.read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
+    data = read_json(folder(work) / REPORT, _MAX_REPORT_BYTES)
     if not isinstance(data, dict):
         return None
     wanted = {_resolved(root / name): name for name in files}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import json
 from pathlib import Path
 from typing import Any
 
+from readyterm.backends.suite.reports import read_json
 from readyterm.backends.suite.results import Counts, FailedTest
 
 REPORT = "jest-results.json"
@@ -16,13 +16,7 @@ _MAX_MESSAGE = 300
 
 def read_jest_json(work: Path, root: Path) -> tuple[Counts, list[FailedTest]] | None:
     """None when the runner wrote no report (it did not get as far as running tests)."""
-    report = work / REPORT
-    try:
-        if report.stat().st_size > _MAX_BYTES:
-            return None
-        data = json.loads(report.read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
+    data = read_json(work / REPORT, _MAX_BYTES)
     if not isinstance(data, dict) or not isinstance(data.get("numTotalTests"), int):
         return None
     skipped = _number(data, "numPendingTests") + _number(data, "numTodoTests")

@@ -12,13 +12,13 @@ with something besides blanks, comments and closing brackets.
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 from readyterm.backends.suite.jstext import code_only
+from readyterm.backends.suite.reports import read_json
 from readyterm.backends.suite.results import FileCoverage
 
 _SCRIPTS = (".js", ".mjs", ".cjs")
@@ -73,12 +73,7 @@ def _utf16_length(text: str) -> int:
 
 
 def _scripts(report: Path) -> list[dict[str, Any]]:
-    try:
-        if report.stat().st_size > _MAX_REPORT_BYTES:
-            return []
-        data = json.loads(report.read_text("utf-8"))
-    except (OSError, ValueError):
-        return []
+    data = read_json(report, _MAX_REPORT_BYTES)
     scripts = data.get("result") if isinstance(data, dict) else None
     return [s for s in scripts if isinstance(s, dict)] if isinstance(scripts, list) else []
 
